@@ -1,0 +1,27 @@
+#!/bin/sh
+# deps.sh: make sure the Debian packages firstline builds and tests with are
+# installed.  As root, installs what is missing with apt-get; otherwise
+# prints the exact apt-get line and fails.  Usage: deps.sh build|check
+set -eu
+mode=${1:-build}
+pkgs="gcc make meson ninja-build pkg-config python3 libsqlite3-dev libjansson-dev libexpat1-dev libsodium-dev"
+if [ "$mode" = check ]; then
+	pkgs="$pkgs libcmocka-dev sqlite3 clang"
+fi
+missing=""
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "firstline needs these Debian packages:$missing" >&2
+	echo "run: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null 2>&1 || apt-get update
+# shellcheck disable=SC2086
+apt-get install -y -qq $missing >/dev/null 2>&1 || apt-get install -y $missing

@@ -1,0 +1,2 @@
+/* cli/demo: being written. */
+typedef int fl_placeholder_demo;

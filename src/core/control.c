@@ -1,0 +1,2 @@
+/* core/control: being written. */
+typedef int fl_placeholder_control;

@@ -1,0 +1,2 @@
+/* core/risk: being written. */
+typedef int fl_placeholder_risk;

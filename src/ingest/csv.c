@@ -1,0 +1,2 @@
+/* ingest/csv: being written. */
+typedef int fl_placeholder_csv;

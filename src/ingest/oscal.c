@@ -1,0 +1,2 @@
+/* ingest/oscal: being written. */
+typedef int fl_placeholder_oscal;

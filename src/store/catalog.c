@@ -1,0 +1,2 @@
+/* store/catalog: being written. */
+typedef int fl_placeholder_catalog;

@@ -1,0 +1,2 @@
+/* store/control: being written. */
+typedef int fl_placeholder_control;

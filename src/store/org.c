@@ -1,0 +1,2 @@
+/* store/org: being written. */
+typedef int fl_placeholder_org;

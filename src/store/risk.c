@@ -1,0 +1,2 @@
+/* store/risk: being written. */
+typedef int fl_placeholder_risk;

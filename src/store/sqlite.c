@@ -1,0 +1,534 @@
+/*
+ * sqlite: the embedded back end.  Opens the file with WAL and foreign keys,
+ * applies the embedded migrations in order (each in its own transaction,
+ * recorded in setting 'schema_version'), builds the FTS5 index that only
+ * SQLite has, and implements the statement helpers of store_int.h.
+ *
+ * Statements are prepared per call: firstline's store work is dominated by
+ * imports inside one transaction, where SQLite's own statement cost is small
+ * next to parsing.  A hot path that shows otherwise gets a cached statement.
+ */
+#include "store_int.h"
+#include "../core/core.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct fl_store {
+	sqlite3 *db;
+	char actor[128];
+	int in_tx;
+	long long changes;
+	char errmsg[512];
+};
+
+static fl_err
+db_fail(struct fl_store *st, const char *what)
+{
+	snprintf(st->errmsg, sizeof st->errmsg, "%s: %s", what,
+		 sqlite3_errmsg(st->db));
+	return FL_E_DB;
+}
+
+const char *
+fl_store_errmsg(struct fl_store *st)
+{
+	return st->errmsg;
+}
+
+int
+st_is_sqlite(const struct fl_store *st)
+{
+	(void)st;
+	return 1;
+}
+
+void
+st_now(char out[static 21])
+{
+	fl_time_iso(fl_now(), out);
+}
+
+/* ---- binding ---------------------------------------------------------- */
+
+static fl_err
+bind_va(struct fl_store *st, sqlite3_stmt *s, const char *types, va_list ap)
+{
+	int i = 1, rc = SQLITE_OK;
+	const char *t;
+
+	for (t = types ? types : ""; *t && rc == SQLITE_OK; t++, i++) {
+		switch (*t) {
+		case 't': {
+			const char *v = va_arg(ap, const char *);
+			rc = v ? sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT)
+			       : sqlite3_bind_null(s, i);
+			break;
+		}
+		case 'i':
+			rc = sqlite3_bind_int64(s, i, va_arg(ap, long long));
+			break;
+		case 'd':
+			rc = sqlite3_bind_double(s, i, va_arg(ap, double));
+			break;
+		case 'n':
+			rc = sqlite3_bind_null(s, i);
+			break;
+		default:
+			snprintf(st->errmsg, sizeof st->errmsg,
+				 "bad bind type '%c'", *t);
+			return FL_E_INTERNAL;
+		}
+	}
+	if (rc != SQLITE_OK)
+		return db_fail(st, "bind");
+	return FL_OK;
+}
+
+static fl_err
+prepare(struct fl_store *st, const char *sql, sqlite3_stmt **out)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK)
+		return db_fail(st, "prepare");
+	return FL_OK;
+}
+
+/* Run s to completion, feeding rows to fn. */
+static fl_err
+run_rows(struct fl_store *st, sqlite3_stmt *s, fl_row_fn fn, void *ctx)
+{
+	const char *names[128], *vals[128];
+	enum fl_col_type types[128];
+	struct fl_row row;
+	int n, i, rc;
+	fl_err frc;
+
+	n = sqlite3_column_count(s);
+	if (n > 128)
+		n = 128;
+	for (i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(s, i);
+	row.ncol = n;
+	row.names = names;
+	row.vals = vals;
+	row.types = types;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (fn == NULL)
+			continue;
+		for (i = 0; i < n; i++) {
+			switch (sqlite3_column_type(s, i)) {
+			case SQLITE_NULL: types[i] = FL_COL_NULL; break;
+			case SQLITE_INTEGER: types[i] = FL_COL_INT; break;
+			case SQLITE_FLOAT: types[i] = FL_COL_REAL; break;
+			default: types[i] = FL_COL_TEXT; break;
+			}
+			vals[i] = (const char *)sqlite3_column_text(s, i);
+			if (vals[i] == NULL && types[i] != FL_COL_NULL) {
+				/* only on allocation failure */
+				return FL_E_NOMEM;
+			}
+		}
+		if ((frc = fn(ctx, &row)) != FL_OK)
+			return frc;
+	}
+	if (rc != SQLITE_DONE)
+		return db_fail(st, "step");
+	return FL_OK;
+}
+
+fl_err
+st_exec(struct fl_store *st, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *s = NULL;
+	va_list ap;
+	fl_err rc;
+
+	if ((rc = prepare(st, sql, &s)) != FL_OK)
+		return rc;
+	va_start(ap, types);
+	rc = bind_va(st, s, types, ap);
+	va_end(ap);
+	if (rc == FL_OK)
+		rc = run_rows(st, s, NULL, NULL);
+	st->changes = sqlite3_changes(st->db);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+long long
+st_changes(struct fl_store *st)
+{
+	return st->changes;
+}
+
+fl_err
+st_query(struct fl_store *st, const char *sql, fl_row_fn fn, void *ctx,
+	 const char *types, ...)
+{
+	sqlite3_stmt *s = NULL;
+	va_list ap;
+	fl_err rc;
+
+	if ((rc = prepare(st, sql, &s)) != FL_OK)
+		return rc;
+	va_start(ap, types);
+	rc = bind_va(st, s, types, ap);
+	va_end(ap);
+	if (rc == FL_OK)
+		rc = run_rows(st, s, fn, ctx);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static fl_err
+first_row(struct fl_store *st, const char *sql, const char *types, va_list ap,
+	  sqlite3_stmt **out)
+{
+	fl_err rc;
+	int src;
+
+	if ((rc = prepare(st, sql, out)) != FL_OK)
+		return rc;
+	if ((rc = bind_va(st, *out, types, ap)) != FL_OK)
+		return rc;
+	src = sqlite3_step(*out);
+	if (src == SQLITE_DONE)
+		return FL_E_NOTFOUND;
+	if (src != SQLITE_ROW)
+		return db_fail(st, "step");
+	return FL_OK;
+}
+
+fl_err
+st_query_int(struct fl_store *st, long long *out, const char *sql,
+	     const char *types, ...)
+{
+	sqlite3_stmt *s = NULL;
+	va_list ap;
+	fl_err rc;
+
+	va_start(ap, types);
+	rc = first_row(st, sql, types, ap, &s);
+	va_end(ap);
+	if (rc == FL_OK) {
+		if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+			rc = FL_E_NOTFOUND;
+		else
+			*out = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+fl_err
+st_query_text(struct fl_store *st, char **out, const char *sql,
+	      const char *types, ...)
+{
+	sqlite3_stmt *s = NULL;
+	va_list ap;
+	fl_err rc;
+
+	*out = NULL;
+	va_start(ap, types);
+	rc = first_row(st, sql, types, ap, &s);
+	va_end(ap);
+	if (rc == FL_OK && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*out = fl_strdup((const char *)sqlite3_column_text(s, 0));
+		if (*out == NULL)
+			rc = FL_E_NOMEM;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+fl_err
+st_query_json(struct fl_store *st, char **out, const char *sql,
+	      const char *types, ...)
+{
+	sqlite3_stmt *s = NULL;
+	struct fl_buf b;
+	struct fl_json j;
+	va_list ap;
+	fl_err rc;
+	int i, n;
+
+	*out = NULL;
+	va_start(ap, types);
+	rc = first_row(st, sql, types, ap, &s);
+	va_end(ap);
+	if (rc == FL_E_NOTFOUND) {
+		sqlite3_finalize(s);
+		return FL_OK;
+	}
+	if (rc != FL_OK) {
+		sqlite3_finalize(s);
+		return rc;
+	}
+	fl_buf_init(&b, 0);
+	fl_json_init(&j, &b, 0);
+	fl_json_obj_open(&j);
+	n = sqlite3_column_count(s);
+	for (i = 0; i < n; i++) {
+		fl_json_key(&j, sqlite3_column_name(s, i));
+		switch (sqlite3_column_type(s, i)) {
+		case SQLITE_NULL: fl_json_null(&j); break;
+		case SQLITE_INTEGER: fl_json_int(&j, sqlite3_column_int64(s, i)); break;
+		case SQLITE_FLOAT: fl_json_num(&j, sqlite3_column_double(s, i)); break;
+		default: fl_json_str(&j, (const char *)sqlite3_column_text(s, i)); break;
+		}
+	}
+	fl_json_obj_close(&j);
+	sqlite3_finalize(s);
+	*out = fl_buf_steal(&b);
+	return *out ? FL_OK : FL_E_NOMEM;
+}
+
+const char *
+fl_row_get(const struct fl_row *row, const char *name)
+{
+	int i;
+
+	for (i = 0; i < row->ncol; i++)
+		if (strcmp(row->names[i], name) == 0)
+			return row->vals[i];
+	return NULL;
+}
+
+/* ---- transactions ------------------------------------------------------ */
+
+fl_err
+fl_store_begin(struct fl_store *st)
+{
+	if (st->in_tx)
+		return FL_E_INTERNAL;
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(st, "begin");
+	st->in_tx = 1;
+	return FL_OK;
+}
+
+fl_err
+fl_store_commit(struct fl_store *st)
+{
+	if (!st->in_tx)
+		return FL_E_INTERNAL;
+	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		fl_err rc = db_fail(st, "commit");
+		fl_store_rollback(st);
+		return rc;
+	}
+	st->in_tx = 0;
+	return FL_OK;
+}
+
+void
+fl_store_rollback(struct fl_store *st)
+{
+	if (!st->in_tx)
+		return;
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->in_tx = 0;
+}
+
+/* ---- settings ---------------------------------------------------------- */
+
+fl_err
+fl_store_setting_get(struct fl_store *st, const char *key, char **out)
+{
+	fl_err rc = st_query_text(st, out, "SELECT value FROM setting WHERE key = ?",
+				  "t", key);
+
+	return rc == FL_E_NOTFOUND ? FL_OK : rc;
+}
+
+fl_err
+fl_store_setting_set(struct fl_store *st, const char *key, const char *value)
+{
+	return st_exec(st,
+		       "INSERT INTO setting (key, value) VALUES (?, ?) "
+		       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+		       "tt", key, value);
+}
+
+/* ---- migrations -------------------------------------------------------- */
+
+/* Replace {{ID}} by this back end's auto-numbered key. */
+static char *
+migration_sql(const char *sql)
+{
+	static const char tok[] = "{{ID}}";
+	static const char rep[] = "INTEGER PRIMARY KEY";
+	struct fl_buf b;
+	const char *p;
+
+	fl_buf_init(&b, 0);
+	while ((p = strstr(sql, tok)) != NULL) {
+		if (fl_buf_append(&b, sql, (size_t)(p - sql)) ||
+		    fl_buf_puts(&b, rep)) {
+			fl_buf_release(&b);
+			return NULL;
+		}
+		sql = p + sizeof tok - 1;
+	}
+	if (fl_buf_puts(&b, sql)) {
+		fl_buf_release(&b);
+		return NULL;
+	}
+	return fl_buf_steal(&b);
+}
+
+static const char fts_sql[] =
+	"CREATE VIRTUAL TABLE IF NOT EXISTS control_fts USING fts5("
+	" label, title, statement, guidance, description,"
+	" content='control', content_rowid='id',"
+	" tokenize='porter unicode61');"
+	"CREATE TRIGGER IF NOT EXISTS control_fts_ai AFTER INSERT ON control BEGIN"
+	" INSERT INTO control_fts(rowid, label, title, statement, guidance, description)"
+	" VALUES (new.id, new.label, new.title, new.statement, new.guidance, new.description);"
+	"END;"
+	"CREATE TRIGGER IF NOT EXISTS control_fts_ad AFTER DELETE ON control BEGIN"
+	" INSERT INTO control_fts(control_fts, rowid, label, title, statement, guidance, description)"
+	" VALUES ('delete', old.id, old.label, old.title, old.statement, old.guidance, old.description);"
+	"END;"
+	"CREATE TRIGGER IF NOT EXISTS control_fts_au AFTER UPDATE ON control BEGIN"
+	" INSERT INTO control_fts(control_fts, rowid, label, title, statement, guidance, description)"
+	" VALUES ('delete', old.id, old.label, old.title, old.statement, old.guidance, old.description);"
+	" INSERT INTO control_fts(rowid, label, title, statement, guidance, description)"
+	" VALUES (new.id, new.label, new.title, new.statement, new.guidance, new.description);"
+	"END;";
+
+static fl_err
+migrate(struct fl_store *st, struct fl_diag *d)
+{
+	const struct fl_migration *m;
+	long long cur = 0;
+	fl_err rc;
+	char *sql, ver[16];
+	int have;
+
+	have = st_query_int(st, &cur,
+			    "SELECT COUNT(*) FROM sqlite_master WHERE name = 'setting'",
+			    "") == FL_OK && cur > 0;
+	cur = 0;
+	if (have) {
+		char *v = NULL;
+		long lv = 0;
+		if ((rc = fl_store_setting_get(st, "schema_version", &v)) != FL_OK)
+			return fl_diag_msg(d, rc, "%s", st->errmsg);
+		if (v && fl_parse_long(v, 0, 100000, &lv) == 0)
+			cur = lv;
+		free(v);
+	}
+	for (m = fl_migrations; m->version; m++) {
+		if (m->version <= cur)
+			continue;
+		if ((sql = migration_sql(m->sql)) == NULL)
+			return fl_diag_msg(d, FL_E_NOMEM, "out of memory");
+		if ((rc = fl_store_begin(st)) != FL_OK) {
+			free(sql);
+			return fl_diag_msg(d, rc, "%s", st->errmsg);
+		}
+		if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+			rc = db_fail(st, m->name);
+			free(sql);
+			fl_store_rollback(st);
+			return fl_diag_msg(d, rc, "migration %s", st->errmsg);
+		}
+		free(sql);
+		snprintf(ver, sizeof ver, "%d", m->version);
+		if ((rc = fl_store_setting_set(st, "schema_version", ver)) != FL_OK ||
+		    (rc = fl_store_commit(st)) != FL_OK) {
+			fl_store_rollback(st);
+			return fl_diag_msg(d, rc, "migration %s: %s", m->name,
+					   st->errmsg);
+		}
+	}
+	if (sqlite3_exec(st->db, fts_sql, NULL, NULL, NULL) != SQLITE_OK)
+		return fl_diag_msg(d, db_fail(st, "fts"), "%s", st->errmsg);
+	return FL_OK;
+}
+
+int
+fl_store_schema_version(struct fl_store *st)
+{
+	char *v = NULL;
+	long lv = 0;
+
+	if (fl_store_setting_get(st, "schema_version", &v) == FL_OK && v)
+		fl_parse_long(v, 0, 100000, &lv);
+	free(v);
+	return (int)lv;
+}
+
+/* ---- open/close -------------------------------------------------------- */
+
+fl_err
+fl_store_open(const char *path, int create, struct fl_store **out,
+	      struct fl_diag *d)
+{
+	struct fl_store *st;
+	struct stat sb;
+	fl_err rc;
+	int flags = SQLITE_OPEN_READWRITE;
+
+	*out = NULL;
+	if (!create && stat(path, &sb) != 0)
+		return fl_diag_msg(d, FL_E_NOINPUT,
+				   "no database at '%s': run 'firstline init' "
+				   "or pass --db",
+				   path);
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	st = calloc(1, sizeof *st);
+	if (st == NULL)
+		return fl_diag_msg(d, FL_E_NOMEM, "out of memory");
+	fl_strlcpy(st->actor, "unknown", sizeof st->actor);
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		rc = fl_diag_msg(d, FL_E_DB, "cannot open database '%s': %s",
+				 path, st->db ? sqlite3_errmsg(st->db) : "no memory");
+		fl_store_close(st);
+		return rc;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	if (sqlite3_exec(st->db,
+			 "PRAGMA foreign_keys = ON;"
+			 "PRAGMA journal_mode = WAL;"
+			 "PRAGMA synchronous = NORMAL;",
+			 NULL, NULL, NULL) != SQLITE_OK) {
+		rc = fl_diag_msg(d, FL_E_DB, "cannot open database '%s': %s",
+				 path, sqlite3_errmsg(st->db));
+		fl_store_close(st);
+		return rc;
+	}
+	if ((rc = migrate(st, d)) != FL_OK) {
+		fl_store_close(st);
+		return rc;
+	}
+	*out = st;
+	return FL_OK;
+}
+
+void
+fl_store_close(struct fl_store *st)
+{
+	if (st == NULL)
+		return;
+	fl_store_rollback(st);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+void
+fl_store_set_actor(struct fl_store *st, const char *actor)
+{
+	fl_strlcpy(st->actor, actor && *actor ? actor : "unknown",
+		   sizeof st->actor);
+}
+
+const char *
+fl_store_actor(const struct fl_store *st)
+{
+	return st->actor;
+}

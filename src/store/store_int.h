@@ -1,0 +1,43 @@
+/*
+ * store_int.h: helpers shared by the files of store/ only (never included
+ * outside this folder).  They keep each domain file to its SQL and its
+ * bindings.
+ *
+ * Parameter lists are described by a type string, one letter a value:
+ *   t  const char *   (NULL binds SQL NULL)
+ *   i  long long
+ *   d  double
+ *   n  nothing passed; binds NULL
+ */
+#ifndef FL_STORE_INT_H
+#define FL_STORE_INT_H
+
+#include "store.h"
+
+/* Run a statement that returns no rows (or whose rows are ignored). */
+fl_err st_exec(struct fl_store *st, const char *sql, const char *types, ...);
+/* Rows changed by the last st_exec. */
+long long st_changes(struct fl_store *st);
+/* Run a query; fn is called per row (fn may be NULL to only count). */
+fl_err st_query(struct fl_store *st, const char *sql, fl_row_fn fn, void *ctx,
+		const char *types, ...);
+/* First column of the first row as an integer; FL_E_NOTFOUND when no row
+ * (or the value is NULL). */
+fl_err st_query_int(struct fl_store *st, long long *out, const char *sql,
+		    const char *types, ...);
+/* First column of the first row as malloc'ed text (NULL for SQL NULL);
+ * FL_E_NOTFOUND when no row. */
+fl_err st_query_text(struct fl_store *st, char **out, const char *sql,
+		     const char *types, ...);
+/* First row as a JSON object (malloc'ed), for audit before/after images;
+ * *out is NULL when there is no row. */
+fl_err st_query_json(struct fl_store *st, char **out, const char *sql,
+		     const char *types, ...);
+
+/* Now as ISO-8601 UTC text (fl_now(), so $FIRSTLINE_NOW pins it). */
+void st_now(char out[static 21]);
+
+/* Back-end hooks, implemented in sqlite.c. */
+int st_is_sqlite(const struct fl_store *st);
+
+#endif

@@ -1,0 +1,31 @@
+/* hash: SHA-256 of evidence files, streamed through libsodium. */
+#include "util.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <string.h>
+
+fl_err
+fl_sha256_file(const char *path, char out[static 65], struct fl_diag *d)
+{
+	crypto_hash_sha256_state st;
+	unsigned char chunk[65536], md[crypto_hash_sha256_BYTES];
+	FILE *f;
+	size_t n;
+
+	f = fopen(path, "rb");
+	if (f == NULL)
+		return fl_diag_set(d, FL_E_NOINPUT, path, 0, 0, "cannot open: %s",
+				   strerror(errno));
+	crypto_hash_sha256_init(&st);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		crypto_hash_sha256_update(&st, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		return fl_diag_set(d, FL_E_IO, path, 0, 0, "read error");
+	}
+	fclose(f);
+	crypto_hash_sha256_final(&st, md);
+	sodium_bin2hex(out, 65, md, sizeof md);
+	return FL_OK;
+}
