@@ -14,7 +14,7 @@ def carray(name, text):
     data = text.encode('utf-8') + b'\0'
     rows = []
     for i in range(0, len(data), 16):
-        rows.append('\t' + ', '.join(str(b) for b in data[i:i + 16]) + ',')
+        rows.append('\t' + ', '.join(str(b if b < 128 else b - 256) for b in data[i:i + 16]) + ',')
     return 'static const char %s[] = {\n%s\n};\n' % (name, '\n'.join(rows))
 
 

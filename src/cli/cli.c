@@ -13,7 +13,7 @@
 
 static const struct fl_cmd *const groups[] = {
 	fl_cmds_misc, fl_cmds_org, fl_cmds_catalog, fl_cmds_control,
-	fl_cmds_risk, fl_cmds_audit, NULL
+	fl_cmds_risk, fl_cmds_audit, fl_cmds_demo, NULL
 };
 
 static const struct fl_opt json_opt = {"json", FL_OPT_FLAG, NULL,

@@ -88,6 +88,7 @@ extern const struct fl_cmd fl_cmds_catalog[];
 extern const struct fl_cmd fl_cmds_control[];
 extern const struct fl_cmd fl_cmds_risk[];
 extern const struct fl_cmd fl_cmds_audit[];
+extern const struct fl_cmd fl_cmds_demo[];
 
 /* ---- errors -------------------------------------------------------- */
 
