@@ -16,6 +16,31 @@ static const struct fl_cmd *const groups[] = {
 	fl_cmds_risk, fl_cmds_audit, fl_cmds_demo, NULL
 };
 
+/* One line per command group for the main help and the man pages. */
+static const struct {
+	const char *group, *summary;
+} group_summaries[] = {
+	{"entity", "the Group's legal entities and org units"},
+	{"person", "people and their roles (itso, citso, iso, control-owner, ...)"},
+	{"asset", "assets: owners, criticality, hostnames and addresses; CSV import"},
+	{"catalog", "framework catalogues (OSCAL) and the Group control catalogue"},
+	{"control", "implementation per entity, evidence, effectiveness tests"},
+	{"risk", "the IT security risk register, treatment and ISO escalation"},
+	{"audit", "the hash-chained audit trail: list and verify"},
+	{NULL, NULL}
+};
+
+static const char *
+group_summary(const char *group)
+{
+	int i;
+
+	for (i = 0; group_summaries[i].group; i++)
+		if (strcmp(group_summaries[i].group, group) == 0)
+			return group_summaries[i].summary;
+	return "commands of the group";
+}
+
 static const struct fl_opt json_opt = {"json", FL_OPT_FLAG, NULL,
 				       "print a JSON array of objects"};
 
@@ -233,14 +258,16 @@ print_main_help(FILE *f)
 				continue;
 			last = c->group;
 			if (c->verb)
-				fprintf(f, "  %-10s %s ...\n", c->group,
-					"(see 'firstline GROUP --help')");
+				fprintf(f, "  %-10s %s\n", c->group,
+					group_summary(c->group));
 			else
 				fprintf(f, "  %-10s %s\n", c->group, c->summary);
 		}
 	fprintf(f,
 		"\nexit codes: 0 ok, 64 usage, 65 bad input data, 66 missing input file,\n"
-		"70 internal error, 74 I/O or database error.\n");
+		"70 internal error, 74 I/O or database error.\n"
+		"'firstline GROUP --help' lists a group's verbs; 'firstline demo' builds\n"
+		"a workspace to try them on.\n");
 }
 
 static void
@@ -276,7 +303,7 @@ fl_cli_man(FILE *f, const char *group)
 	for (g = groups; *g; g++)
 		for (c = *g; c->group; c++)
 			if (strcmp(c->group, group) == 0) {
-				man_escape(f, c->verb ? "commands of the group" : c->summary);
+				man_escape(f, c->verb ? group_summary(group) : c->summary);
 				goto named;
 			}
 named:

@@ -3,12 +3,18 @@
  * control catalogues, HR rosters, scanner CSVs).
  *
  * It accepts what spreadsheets really write: a UTF-8 BOM, CRLF or LF line
- * ends, quoted fields with "" escapes and embedded line breaks, ',' ';' or
- * tab as the delimiter.  It refuses what is ambiguous: a quote inside an
- * unquoted field, text after a closing quote, a quoted field that never
- * closes, and NUL bytes — each with the line and column where it happened.
- * Every field is copied into one reusable buffer per record, so memory is
- * bounded by the longest record, never by the file.
+ * ends (mixed within one file, as hand-edited exports are), quoted fields
+ * with "" escapes and embedded line breaks, ',' ';' or tab as the
+ * delimiter, blank lines (skipped).  It refuses what is ambiguous: a quote
+ * inside an unquoted field, text after a closing quote, a quoted field that
+ * never closes, a bare carriage return, and NUL bytes — each with the line
+ * and column where it happened (columns count characters, not bytes, so
+ * they match what an editor shows; an unclosed quote is reported where it
+ * opened, which is where the mistake is).
+ *
+ * Every field of a record is copied into one reusable buffer, so memory is
+ * bounded by the longest record (at most 4 x max_field_len of text), never
+ * by the file.
  */
 #include "ingest.h"
 
@@ -23,27 +29,32 @@ struct csv_rec {
 	size_t n, cap;
 };
 
+/* Record the field that starts at text offset start and ends at text.len. */
 static fl_err
 rec_add_field(struct csv_rec *r, size_t start, size_t max_fields)
 {
+	if (r->n >= max_fields)
+		return FL_E_LIMIT;
 	if (r->n == r->cap) {
-		size_t ncap = r->cap ? r->cap * 2 : 32;
+		size_t ncap, bytes;
 		size_t *o, *l;
 		const char **p;
-		if (ncap > max_fields + 1)
-			ncap = max_fields + 1;
-		if (ncap <= r->n)
+
+		if (fl_size_mul(r->cap ? r->cap : 8, 2, &ncap))
 			return FL_E_LIMIT;
-		o = realloc(r->offs, ncap * sizeof *o);
-		if (o == NULL)
+		if (ncap > max_fields)
+			ncap = max_fields;
+		if (fl_size_mul(ncap, sizeof *o, &bytes))
+			return FL_E_LIMIT;
+		if ((o = realloc(r->offs, bytes)) == NULL)
 			return FL_E_NOMEM;
 		r->offs = o;
-		l = realloc(r->lens, ncap * sizeof *l);
-		if (l == NULL)
+		if ((l = realloc(r->lens, bytes)) == NULL)
 			return FL_E_NOMEM;
 		r->lens = l;
-		p = realloc(r->ptrs, ncap * sizeof *p);
-		if (p == NULL)
+		if (fl_size_mul(ncap, sizeof *p, &bytes))
+			return FL_E_LIMIT;
+		if ((p = realloc(r->ptrs, bytes)) == NULL)
 			return FL_E_NOMEM;
 		r->ptrs = p;
 		r->cap = ncap;
@@ -54,13 +65,14 @@ rec_add_field(struct csv_rec *r, size_t start, size_t max_fields)
 	return fl_buf_putc(&r->text, '\0');
 }
 
+/* The delimiter occurring most often outside quotes on the first line. */
 static char
 detect_delim(const char *p, size_t len)
 {
 	size_t i, comma = 0, semi = 0, tab = 0;
 	int inq = 0;
 
-	for (i = 0; i < len && p[i] != '\n'; i++) {
+	for (i = 0; i < len && (inq || p[i] != '\n'); i++) {
 		if (p[i] == '"')
 			inq = !inq;
 		else if (!inq && p[i] == ',')
@@ -77,79 +89,110 @@ detect_delim(const char *p, size_t len)
 	return ',';
 }
 
+/* A UTF-8 continuation byte does not start a new column. */
+#define COLSTEP(c) ((((unsigned char)(c)) & 0xC0) != 0x80)
+
 fl_err
 fl_csv_parse(const char *data, size_t len, const char *filename, char delim,
 	     const struct fl_csv_limits *lim, fl_csv_fn fn, void *ctx,
 	     struct fl_diag *d)
 {
-	size_t max_fields = lim && lim->max_fields ? lim->max_fields : CSV_DEF_FIELDS;
+	size_t max_fields = lim && lim->max_fields ? lim->max_fields
+						   : CSV_DEF_FIELDS;
 	size_t max_len = lim && lim->max_field_len ? lim->max_field_len
 						   : CSV_DEF_FIELD_LEN;
 	size_t max_recs = lim && lim->max_records ? lim->max_records
 						  : CSV_DEF_RECORDS;
 	struct csv_rec r;
 	struct fl_csv_record out;
-	unsigned long line = 1, col = 1, rec_line = 1;
-	size_t i = 0, start, nrec = 0;
+	unsigned long line = 1, col = 1, rec_line;
+	size_t i = 0, start, nrec = 0, reccap;
+	const char *why = NULL;
 	fl_err rc = FL_OK;
 
+	if (delim == '"' || delim == '\r' || delim == '\n')
+		return fl_diag_msg(d, FL_E_INVAL, "invalid CSV delimiter");
+	if (data == NULL || len == 0)
+		return FL_OK;
+	/* room for 4 maximal fields plus every field's terminator */
+	if (fl_size_mul(max_len, 4, &reccap) ||
+	    fl_size_add(reccap, max_fields, &reccap) ||
+	    fl_size_add(reccap, 1, &reccap))
+		reccap = SIZE_MAX;
 	memset(&r, 0, sizeof r);
-	fl_buf_init(&r.text, max_len * 4 > max_len ? max_len * 4 : max_len);
+	fl_buf_init(&r.text, reccap);
 	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
 	if (delim == 0)
 		delim = detect_delim(data + i, len - i);
 
-	while (i < len && rc == FL_OK) {
-		/* one record */
+	while (i < len) {
+		int first_quoted = -1;
+
 		fl_buf_reset(&r.text);
 		r.n = 0;
 		rec_line = line;
 		for (;;) {
-			int quoted = 0;
+			int quoted = i < len && data[i] == '"';
 
+			if (first_quoted < 0)
+				first_quoted = quoted;
 			start = r.text.len;
-			if (i < len && data[i] == '"') {
-				quoted = 1;
+			if (quoted) {
+				unsigned long qline = line, qcol = col;
+
 				i++, col++;
 				for (;;) {
+					size_t s = i;
+
+					while (i < len && data[i] != '"' &&
+					       data[i] != '\n' && data[i] != '\0') {
+						col += COLSTEP(data[i]);
+						i++;
+					}
+					if (r.text.len - start + (i - s) > max_len) {
+						why = "field too long";
+						rc = FL_E_LIMIT;
+						goto limit;
+					}
+					if ((rc = fl_buf_append(&r.text, data + s,
+								i - s)) != FL_OK)
+						goto limit;
 					if (i >= len) {
 						rc = fl_diag_set(d, FL_E_SYNTAX, filename,
-								 line, col,
+								 qline, qcol,
 								 "unterminated quoted field");
 						goto out;
 					}
-					if (data[i] == '"') {
-						if (i + 1 < len && data[i + 1] == '"') {
-							rc = fl_buf_putc(&r.text, '"');
-							i += 2, col += 2;
-						} else {
-							i++, col++;
-							break;
-						}
+					if (data[i] == '\0') {
+						rc = fl_diag_set(d, FL_E_SYNTAX, filename,
+								 line, col,
+								 "NUL byte in field");
+						goto out;
+					}
+					if (data[i] == '\n') {
+						rc = fl_buf_putc(&r.text, '\n');
+						i++, line++, col = 1;
+					} else if (i + 1 < len && data[i + 1] == '"') {
+						rc = fl_buf_putc(&r.text, '"');
+						i += 2, col += 2;
 					} else {
-						if (data[i] == '\0') {
-							rc = fl_diag_set(d, FL_E_SYNTAX,
-									 filename, line, col,
-									 "NUL byte in field");
-							goto out;
-						}
-						if (data[i] == '\n')
-							line++, col = 0;
-						rc = fl_buf_putc(&r.text, data[i]);
 						i++, col++;
+						break;
 					}
 					if (rc != FL_OK)
 						goto limit;
 					if (r.text.len - start > max_len) {
+						why = "field too long";
 						rc = FL_E_LIMIT;
 						goto limit;
 					}
 				}
 			} else {
 				size_t s = i;
-				while (i < len && data[i] != delim && data[i] != '\n' &&
-				       data[i] != '\r') {
+
+				while (i < len && data[i] != delim &&
+				       data[i] != '\n' && data[i] != '\r') {
 					if (data[i] == '"') {
 						rc = fl_diag_set(d, FL_E_SYNTAX, filename,
 								 line, col,
@@ -162,19 +205,20 @@ fl_csv_parse(const char *data, size_t len, const char *filename, char delim,
 								 "NUL byte in field");
 						goto out;
 					}
-					i++, col++;
+					col += COLSTEP(data[i]);
+					if (++i - s > max_len) {
+						why = "field too long";
+						rc = FL_E_LIMIT;
+						goto limit;
+					}
 				}
-				if (i - s > max_len) {
-					rc = FL_E_LIMIT;
-					goto limit;
-				}
-				if ((rc = fl_buf_append(&r.text, data + s, i - s)) != FL_OK)
+				if ((rc = fl_buf_append(&r.text, data + s, i - s)) !=
+				    FL_OK)
 					goto limit;
 			}
-			if ((rc = rec_add_field(&r, start, max_fields)) != FL_OK)
-				goto limit;
-			if (r.n > max_fields) {
-				rc = FL_E_LIMIT;
+			if ((rc = rec_add_field(&r, start, max_fields)) != FL_OK) {
+				if (r.n >= max_fields)
+					why = "too many fields in a record";
 				goto limit;
 			}
 			if (i < len && data[i] == delim) {
@@ -182,32 +226,35 @@ fl_csv_parse(const char *data, size_t len, const char *filename, char delim,
 				continue;
 			}
 			if (i < len && data[i] == '\r') {
-				i++, col++;
-				if (i < len && data[i] != '\n') {
+				if (i + 1 < len && data[i + 1] != '\n') {
 					rc = fl_diag_set(d, FL_E_SYNTAX, filename, line,
 							 col, "carriage return inside a record");
 					goto out;
 				}
+				i++, col++;
 			}
 			if (i < len && data[i] == '\n') {
-				i++;
-				line++, col = 1;
+				i++, line++, col = 1;
 				break;
 			}
 			if (i >= len)
 				break;
-			/* after a closing quote only a delimiter or a line end */
-			(void)quoted;
+			/* only a quoted field can end anywhere else */
 			rc = fl_diag_set(d, FL_E_SYNTAX, filename, line, col,
 					 "unexpected character after a quoted field");
 			goto out;
 		}
-		/* skip blank lines: a record of one empty unquoted field */
-		if (r.n == 1 && r.lens[0] == 0 && data[i - 1] == '\n' &&
-		    (i < 2 || data[i - 2] == '\n' || data[i - 2] == '\r'))
+		/*
+		 * One empty unquoted field is a blank line ("\n", "\r\n", or a
+		 * lone "\r" at the end): spreadsheets leave them, nobody means
+		 * them as a record.  A quoted "" is a real record.
+		 */
+		if (r.n == 1 && r.lens[0] == 0 && !first_quoted)
 			continue;
-		if (++nrec > max_recs) {
+		if (nrec >= max_recs) {
+			why = "too many records";
 			rc = FL_E_LIMIT;
+			line = rec_line, col = 1;
 			goto limit;
 		}
 		{
@@ -219,15 +266,17 @@ fl_csv_parse(const char *data, size_t len, const char *filename, char delim,
 		out.fields = r.ptrs;
 		out.lens = r.lens;
 		out.line = rec_line;
-		out.index = nrec - 1;
+		out.index = nrec++;
 		if ((rc = fn(ctx, &out, d)) != FL_OK)
 			goto out;
 	}
 	goto out;
 limit:
 	if (rc == FL_E_LIMIT)
-		fl_diag_set(d, rc, filename, line, col,
-			    "record too large (fields, field length or record count limit)");
+		fl_diag_set(d, rc, filename, line, col, "%s (limits: %zu fields, "
+			    "%zu bytes a field, %zu records)",
+			    why ? why : "record too long", max_fields, max_len,
+			    max_recs);
 	else if (rc == FL_E_NOMEM)
 		fl_diag_set(d, rc, filename, line, col, "out of memory");
 out:
@@ -248,7 +297,7 @@ fl_csv_header_init(struct fl_csv_header *h, const struct fl_csv_record *rec)
 	if (h->names == NULL)
 		return FL_E_NOMEM;
 	for (k = 0; k < rec->nfields; k++) {
-		char *s = fl_strdup(rec->fields[k]);
+		char *s = fl_strndup(rec->fields[k], rec->lens[k]);
 		if (s == NULL) {
 			fl_csv_header_release(h);
 			return FL_E_NOMEM;
@@ -270,7 +319,7 @@ fl_csv_header_release(struct fl_csv_header *h)
 	h->n = 0;
 }
 
-/* Compare ignoring case and surrounding whitespace. */
+/* Compare ignoring ASCII case and surrounding blanks. */
 static int
 name_eq(const char *a, const char *b)
 {
@@ -305,7 +354,7 @@ fl_csv_col(const struct fl_csv_header *h, const char *name)
 {
 	size_t k;
 
-	for (k = 0; k < h->n; k++)
+	for (k = 0; k < h->n && k < LONG_MAX; k++)
 		if (name_eq(h->names[k], name))
 			return (long)k;
 	return -1;

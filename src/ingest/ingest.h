@@ -15,8 +15,10 @@
 
 /*
  * RFC 4180 CSV: quoted fields with "" escapes and embedded newlines, CRLF or
- * LF line ends, a UTF-8 BOM skipped.  delim 0 means detect from the header
- * line (',' ';' or tab, whichever occurs most outside quotes).
+ * LF line ends, a UTF-8 BOM skipped, blank lines skipped.  delim 0 means
+ * detect from the header line (',' ';' or tab, whichever occurs most outside
+ * quotes); '"', CR or LF as delim is FL_E_INVAL.  A record's text is bounded
+ * by 4 x max_field_len.  Error columns count characters (UTF-8), from 1.
  */
 struct fl_csv_limits {
 	size_t max_fields;    /* per record; default 512 */
@@ -114,5 +116,32 @@ struct fl_oscal_sink {
 fl_err fl_oscal_parse(const char *data, size_t len, const char *filename,
 		      const struct fl_oscal_limits *lim,
 		      const struct fl_oscal_sink *sink, struct fl_diag *d);
+
+/* ---- requirement lists (ingest/reqlist.c) -------------------------------- */
+
+/*
+ * A regulation's requirement list as GRC tools publish it: one JSON object
+ * {"id", "name", "controls": [{"id", "name", "description"?}, ...]}
+ * ("requirements" is accepted for "controls").  fl_reqlist_sniff says
+ * whether a JSON document looks like one (its first member is id, name,
+ * title, version, description, controls, requirements or logo) rather than
+ * an OSCAL document, so `catalog import` can pick the reader.
+ */
+struct fl_reqlist_meta {
+	const char *id, *name, *version; /* each may be NULL */
+};
+struct fl_reqlist_item {
+	const char *id, *name, *description; /* description may be NULL */
+	size_t seq;
+};
+struct fl_reqlist_sink {
+	void *ctx;
+	fl_err (*list)(void *ctx, const struct fl_reqlist_meta *m);
+	fl_err (*item)(void *ctx, const struct fl_reqlist_item *r);
+};
+int fl_reqlist_sniff(const char *data, size_t len);
+/* All pointers in the callbacks are borrowed for the call only. */
+fl_err fl_reqlist_parse(const char *data, size_t len, const char *filename,
+			const struct fl_reqlist_sink *sink, struct fl_diag *d);
 
 #endif

@@ -398,6 +398,63 @@ static const char fts_sql[] =
 	" VALUES (new.id, new.label, new.title, new.statement, new.guidance, new.description);"
 	"END;";
 
+/*
+ * Words become FTS5 phrases ("AC-2" -> "AC-2", tokenised as ac 2), so no
+ * user input is ever read as FTS5 syntax; all of them must match.  A
+ * control whose title is exactly the query comes first ("account
+ * management" -> AC-2 before its enhancements), then bm25 with labels and
+ * titles weighing most.
+ */
+fl_err
+st_control_search(struct fl_store *st, const char *query, const char *catalog,
+		  long limit, fl_row_fn fn, void *ctx)
+{
+	struct fl_buf q;
+	const char *p = query;
+	int words = 0;
+	fl_err rc = FL_OK;
+
+	fl_buf_init(&q, 4096);
+	while (*p && rc == FL_OK && words < 32) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (*p == '\0')
+			break;
+		if (words++)
+			rc = fl_buf_putc(&q, ' ');
+		if (rc == FL_OK)
+			rc = fl_buf_putc(&q, '"');
+		for (; *p && *p != ' ' && *p != '\t' && *p != '\n' &&
+			    *p != '\r' && rc == FL_OK; p++)
+			rc = *p == '"' ? fl_buf_puts(&q, "\"\"") : fl_buf_putc(&q, *p);
+		if (rc == FL_OK)
+			rc = fl_buf_putc(&q, '"');
+	}
+	if (rc == FL_OK && words == 0)
+		rc = FL_E_INVAL;
+	if (rc == FL_OK)
+		rc = st_query(st,
+			      "SELECT k.key AS catalog, c.key,"
+			      " COALESCE(c.label, c.key) AS label, c.title,"
+			      " c.withdrawn,"
+			      " round(-bm25(control_fts, 10.0, 5.0, 1.0, 0.2, 1.0), 3)"
+			      " AS score,"
+			      " snippet(control_fts, -1, '[', ']', '...', 10) AS snippet"
+			      " FROM control_fts"
+			      " JOIN control c ON c.id = control_fts.rowid"
+			      " JOIN catalog k ON k.id = c.catalog_id"
+			      " WHERE control_fts MATCH ?"
+			      " AND k.key = COALESCE(?, k.key)"
+			      " ORDER BY c.withdrawn,"
+			      " CASE WHEN lower(c.title) = lower(?) THEN 0 ELSE 1 END,"
+			      " bm25(control_fts, 10.0, 5.0, 1.0, 0.2, 1.0), c.id"
+			      " LIMIT ?",
+			      fn, ctx, "ttti", fl_buf_str(&q), catalog, query,
+			      (long long)(limit > 0 ? limit : -1));
+	fl_buf_release(&q);
+	return rc;
+}
+
 static fl_err
 migrate(struct fl_store *st, struct fl_diag *d)
 {

@@ -39,5 +39,10 @@ void st_now(char out[static 21]);
 
 /* Back-end hooks, implemented in sqlite.c. */
 int st_is_sqlite(const struct fl_store *st);
+/* Full-text search of controls (catalog.c's fl_store_control_search): the
+ * back end's own index and query syntax stay behind this call. */
+fl_err st_control_search(struct fl_store *st, const char *query,
+			 const char *catalog, long limit, fl_row_fn fn,
+			 void *ctx);
 
 #endif

@@ -13,7 +13,8 @@ CREATE TABLE entity (
 	code TEXT NOT NULL UNIQUE,
 	name TEXT NOT NULL,
 	is_central INTEGER NOT NULL DEFAULT 0,
-	regime TEXT,                 -- dora, nis2, none: used by later issues
+	regime TEXT                  -- dora, nis2, none (NULL: unknown)
+		CHECK (regime IN ('dora','nis2','none')),
 	created_at TEXT NOT NULL
 );
 
@@ -27,6 +28,8 @@ CREATE TABLE person (
 	entity_id INTEGER REFERENCES entity(id),
 	created_at TEXT NOT NULL
 );
+CREATE INDEX person_entity ON person(entity_id);
+CREATE INDEX person_name ON person(lower(name));
 
 CREATE TABLE asset (
 	id {{ID}},
@@ -37,14 +40,19 @@ CREATE TABLE asset (
 	conf INTEGER NOT NULL DEFAULT 2 CHECK (conf BETWEEN 1 AND 4),
 	integ INTEGER NOT NULL DEFAULT 2 CHECK (integ BETWEEN 1 AND 4),
 	avail INTEGER NOT NULL DEFAULT 2 CHECK (avail BETWEEN 1 AND 4),
-	tags TEXT NOT NULL DEFAULT '',
+	tags TEXT NOT NULL DEFAULT '',  -- lower case, sorted, comma-separated
 	status TEXT NOT NULL DEFAULT 'active'
 		CHECK (status IN ('active','discovered','retired')),
 	created_at TEXT NOT NULL,
 	updated_at TEXT NOT NULL
 );
+-- names are unique ignoring case; lookups use lower(name) = lower(?)
+CREATE UNIQUE INDEX asset_name ON asset(lower(name));
+CREATE INDEX asset_entity ON asset(entity_id);
+CREATE INDEX asset_owner ON asset(owner_id);
 
--- Hostnames, FQDNs and IP addresses by which scanners and logs name an asset.
+-- Hostnames, FQDNs and IP addresses by which scanners and logs name an asset
+-- (hostnames in lower case, IP addresses in inet_ntop's canonical form).
 CREATE TABLE asset_address (
 	asset_id INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
 	kind TEXT NOT NULL CHECK (kind IN ('hostname','ip')),
@@ -64,9 +72,12 @@ CREATE TABLE catalog (
 	oscal_version TEXT,
 	uuid TEXT,
 	base_key TEXT,               -- for a baseline: the framework it selects from
-	source TEXT,
+	framework TEXT,              -- OSCAL framework-identifier prop (CSF), if any
+	last_modified TEXT,          -- OSCAL metadata last-modified
+	source TEXT,                 -- base name of the file last imported
 	source_sha256 TEXT,
-	imported_at TEXT NOT NULL
+	imported_at TEXT NOT NULL,   -- first import
+	updated_at TEXT NOT NULL     -- last import that changed something
 );
 
 CREATE TABLE catalog_group (
@@ -115,6 +126,7 @@ CREATE TABLE control_mapping (
 	UNIQUE (control_id, framework, ref)
 );
 CREATE INDEX control_mapping_target ON control_mapping(target_id);
+CREATE INDEX control_mapping_fw ON control_mapping(framework, target_id);
 
 -- Implementation of a control in an entity.
 CREATE TABLE implementation (
@@ -133,14 +145,16 @@ CREATE TABLE implementation (
 CREATE TABLE evidence (
 	id {{ID}},
 	implementation_id INTEGER NOT NULL REFERENCES implementation(id) ON DELETE CASCADE,
-	location TEXT NOT NULL,      -- file path or URL
-	sha256 TEXT,
-	size INTEGER,
+	kind TEXT NOT NULL CHECK (kind IN ('file','url')),
+	location TEXT NOT NULL,      -- absolute file path, or URL
+	sha256 TEXT,                 -- files: SHA-256 when registered
+	size INTEGER,                -- files: bytes when registered
 	description TEXT,
 	collected_on TEXT NOT NULL,
 	expires_on TEXT,
 	created_at TEXT NOT NULL
 );
+CREATE INDEX evidence_impl ON evidence(implementation_id);
 
 CREATE TABLE control_test (
 	id {{ID}},
@@ -181,14 +195,18 @@ CREATE TABLE risk (
 	treatment_plan TEXT,
 	treatment_owner_id INTEGER REFERENCES person(id),
 	treatment_due TEXT,
+	treatment_justification TEXT, -- accept, transfer, avoid: why
 	accept_approver_id INTEGER REFERENCES person(id),
-	accept_justification TEXT,
 	accept_expires TEXT,
 	reviewed_on TEXT,
 	next_review TEXT,
+	review_notes TEXT,           -- notes of the last review
+	closed_on TEXT,
+	closed_reason TEXT,
 	created_at TEXT NOT NULL,
 	updated_at TEXT NOT NULL
 );
+CREATE INDEX risk_status ON risk(status);
 
 CREATE TABLE risk_asset (
 	risk_id INTEGER NOT NULL REFERENCES risk(id) ON DELETE CASCADE,
@@ -214,6 +232,7 @@ CREATE TABLE escalation (
 	ack_at TEXT
 );
 CREATE INDEX escalation_open ON escalation(ack_at);
+CREATE INDEX escalation_risk ON escalation(risk_id, basis);
 
 -- The append-only, hash-chained audit trail.
 CREATE TABLE audit (
