@@ -10,6 +10,9 @@
  *   GROUP VERB ...   a command; its output is hidden, its errors are not
  *   @show GROUP ...  a command whose output is part of the summary
  *   @echo TEXT       a line of the summary
+ *   @at DATE|now     run the following commands as if today were DATE
+ *                    (sets $FIRSTLINE_NOW), so the demo has a history:
+ *                    reviews that fell due, an acceptance that expired
  * Words are split on blanks; "double quotes" group words (\" escapes).
  * {today}, {today+N}, {today-N} become dates relative to today, and {dir}
  * the workspace folder, so the demo's due dates and expiries stay
@@ -23,6 +26,11 @@
 #include <unistd.h>
 
 #define DEMO_MAX_WORDS 64
+
+/* The real today, taken once before any @at moves fl_now(). */
+static time_t demo_today;
+/* $FIRSTLINE_NOW as the user set it, restored by "@at now". */
+static char demo_pin[32];
 
 /* Expand {today±N} and {dir} placeholders into b. */
 static fl_err
@@ -53,7 +61,7 @@ expand(struct fl_buf *b, const char *s, const char *dir)
 			}
 			if (*p != '}')
 				return FL_E_SYNTAX;
-			fl_time_date(fl_now() + (time_t)days * 86400, date);
+			fl_time_date(demo_today + (time_t)days * 86400, date);
 			rc = fl_buf_puts(b, date);
 			s = p + 1;
 		} else {
@@ -141,10 +149,15 @@ write_file(const char *dir, const char *name, const char *text)
 	char path[4096];
 	FILE *f;
 	size_t n = strlen(text);
+	int ok;
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f == NULL || fwrite(text, 1, n, f) != n || fclose(f) != 0)
+	if ((f = fopen(path, "w")) == NULL)
+		return fl_cli_error(FL_EX_IO, "%s: cannot write: %s", path,
+				    strerror(errno));
+	/* close the file on a short write too */
+	ok = fwrite(text, 1, n, f) == n;
+	if (fclose(f) != 0 || !ok)
 		return fl_cli_error(FL_EX_IO, "%s: cannot write: %s", path,
 				    strerror(errno));
 	return 0;
@@ -171,6 +184,9 @@ run_demo(struct fl_ctx *ctx, const struct fl_args *a)
 	int code = 0, i;
 
 	(void)ctx;
+	demo_today = fl_now();
+	fl_strlcpy(demo_pin, getenv("FIRSTLINE_NOW") ? getenv("FIRSTLINE_NOW") : "",
+		   sizeof demo_pin);
 	if (script == NULL)
 		return fl_cli_error(FL_EX_SOFTWARE, "demo script missing from the build");
 	if (strlen(dir) > 3000)
@@ -221,6 +237,23 @@ run_demo(struct fl_ctx *ctx, const struct fl_args *a)
 		if (strncmp(b.data, "@echo", 5) == 0) {
 			const char *t = b.data + 5;
 			printf("%s\n", *t ? t + 1 : "");
+			fl_buf_release(&b);
+			continue;
+		}
+		if (strncmp(b.data, "@at ", 4) == 0) {
+			const char *when = b.data + 4;
+			time_t t;
+			if (strcmp(when, "now") == 0) {
+				if (demo_pin[0])
+					setenv("FIRSTLINE_NOW", demo_pin, 1);
+				else
+					unsetenv("FIRSTLINE_NOW");
+			} else if (fl_time_parse(when, &t) == 0) {
+				setenv("FIRSTLINE_NOW", when, 1);
+			} else {
+				code = fl_cli_error(FL_EX_SOFTWARE,
+						    "script.txt:%lu: bad date", lineno);
+			}
 			fl_buf_release(&b);
 			continue;
 		}
