@@ -87,7 +87,12 @@ name_char(unsigned char c)
 	return isalnum(c) || c == '-' || c == '_' || c == '.';
 }
 
-/* Validate w as a name and copy it to out. */
+/*
+ * Validate w as a name and copy it to out, zero-padded: callers copy the
+ * whole array into the matrix, which must be comparable byte for byte
+ * (found by fuzz_matrix: stack bytes after the NUL made two parses of one
+ * policy differ).
+ */
 static fl_err
 take_name(struct parser *ps, const struct word *w, const char *what,
 	  char out[FL_RISK_NAME_MAX])
@@ -105,8 +110,8 @@ take_name(struct parser *ps, const struct word *w, const char *what,
 				    "%s name '%s' may only hold letters, digits, "
 				    "'-', '_' and '.'",
 				    what, word_show(w, show, sizeof show));
+	memset(out, 0, FL_RISK_NAME_MAX);
 	memcpy(out, w->p, w->n);
-	out[w->n] = '\0';
 	return FL_OK;
 }
 

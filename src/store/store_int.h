@@ -39,6 +39,18 @@ void st_now(char out[static 21]);
 
 /* Back-end hooks, implemented in sqlite.c. */
 int st_is_sqlite(const struct fl_store *st);
+/*
+ * What the prepared-statement cache did since fl_store_open (the cache is
+ * emptied once after the migrations): for tests and measurements.
+ */
+struct st_stmt_stats {
+	long long hits;      /* statements reused from the cache */
+	long long prepares;  /* statements compiled */
+	long long nested;    /* compiled because the cached one was in use */
+	long long evictions; /* finalized to make room */
+	int cached;          /* statements held now */
+};
+void st_stmt_stats(const struct fl_store *st, struct st_stmt_stats *out);
 /* Full-text search of controls (catalog.c's fl_store_control_search): the
  * back end's own index and query syntax stay behind this call. */
 fl_err st_control_search(struct fl_store *st, const char *query,
