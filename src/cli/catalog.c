@@ -231,6 +231,7 @@ on_group(void *vctx, const struct fl_oscal_group *g)
 	cg.class = g->class;
 	cg.parent_key = g->parent_id;
 	cg.seq = (long)g->seq;
+	cg.line = g->line;
 	return fl_store_catalog_import_group(o->imp, &cg, o->d);
 }
 
@@ -494,13 +495,16 @@ csv_row(void *vctx, const struct fl_csv_record *rec, struct fl_diag *d)
 		rc = fl_diag_msg(d, FL_E_NOMEM, "out of memory");
 		goto out;
 	}
+	/* the column of a field is its position in the row, from 1 */
 	if (c->id_col >= 0 && *id == '\0') {
-		rc = fl_diag_set(d, FL_E_SYNTAX, c->file, rec->line, 1,
+		rc = fl_diag_set(d, FL_E_SYNTAX, c->file, rec->line,
+				 (unsigned long)c->id_col + 1,
 				 "empty id in column '%s'", c->id_name);
 		goto out;
 	}
 	if (*title == '\0') {
-		rc = fl_diag_set(d, FL_E_SYNTAX, c->file, rec->line, 1,
+		rc = fl_diag_set(d, FL_E_SYNTAX, c->file, rec->line,
+				 (unsigned long)c->title_col + 1,
 				 "empty title in column '%s'", c->title_name);
 		goto out;
 	}

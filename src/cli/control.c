@@ -54,8 +54,8 @@ find_person(struct fl_ctx *ctx, const char *key, long long *id)
 		return fl_cli_error(FL_EX_DATA, "no person '%s'", key);
 	if (rc == FL_E_INVAL)
 		return fl_cli_error(FL_EX_DATA,
-				    "several people are called '%s': give the e-mail",
-				    key);
+				    "person '%s' is ambiguous: several people "
+				    "have that name; use the e-mail", key);
 	if (rc != FL_OK)
 		return fl_cli_fail(ctx, rc);
 	return 0;

@@ -88,6 +88,8 @@ work_begin(struct fl_ctx *ctx, const struct fl_args *a, struct work *w)
 	if (rc != FL_OK) {
 		fl_store_rollback(ctx->st);
 		w->in_tx = 0;
+		/* the sweep may have collected notices before it failed */
+		fl_table_release(&w->notices);
 		return fl_cli_fail(ctx, rc);
 	}
 	return 0;

@@ -86,6 +86,7 @@ struct fl_oscal_group {
 	const char *id, *title, *class; /* id may be NULL in OSCAL; "" then */
 	const char *parent_id;          /* enclosing group id, or NULL */
 	size_t seq;                     /* document order, from 0 */
+	unsigned long line;             /* where it starts (0: unknown) */
 };
 
 struct fl_oscal_control {

@@ -998,6 +998,7 @@ j_group(struct jctx *j, json_t *g, size_t off, const char *parent_id,
 	jl_pos(j, off, &line, &col);
 	if ((rc = count_group(j->op, &o.seq, line, col)) != FL_OK)
 		return rc;
+	o.line = line;
 	if ((rc = j_str(j, g, &at, "id", &o.id)) != FL_OK ||
 	    (rc = j_str(j, g, &at, "title", &o.title)) != FL_OK ||
 	    (rc = j_str(j, g, &at, "class", &o.class)) != FL_OK)
@@ -1355,6 +1356,7 @@ x_emit_group(struct xp *x, size_t i)
 	o.class = x->gclass;
 	o.parent_id = x_enclosing(x, i, XK_GROUP);
 	o.seq = f->seq;
+	o.line = f->line;
 	return emit_group(x->op, &o);
 }
 

@@ -74,8 +74,9 @@ fl_store_audit_list(struct fl_store *st, long limit, int newest_first,
 		: "SELECT seq, ts AS time, actor, action, object, before, after,"
 		  " hash FROM audit ORDER BY seq LIMIT ?";
 
+	/* "no limit" is the largest one: PostgreSQL refuses LIMIT -1 */
 	return st_query(st, sql, fn, ctx, "i",
-			(long long)(limit > 0 ? limit : -1));
+			limit > 0 ? (long long)limit : LLONG_MAX);
 }
 
 struct verify {

@@ -506,6 +506,17 @@ fl_store_catalog_import_meta(struct fl_catalog_import *imp,
 	if (imp->have_meta)
 		return fl_diag_set(d, FL_E_SYNTAX, imp->source ? imp->source : "",
 				   0, 0, "more than one catalogue in the file");
+	/*
+	 * Without a title nothing names the catalogue: every untitled file
+	 * would become "catalog", and a full import of one would delete the
+	 * controls the previous one left there.
+	 */
+	if (imp->key_opt == NULL && nz(m->title) == NULL &&
+	    nz(m->short_id) == NULL)
+		return fl_diag_set(d, FL_E_SYNTAX,
+				   imp->source ? imp->source : "", 1, 1,
+				   "the catalogue has no title (metadata title)"
+				   " to derive its key from: give --key");
 	imp->have_meta = 1;
 	fl_store_catalog_derive(nz(m->short_id) ? m->short_id : m->title,
 				m->framework, key, sizeof key, kind, sizeof kind,
@@ -812,8 +823,9 @@ prefix_key(struct fl_catalog_import *imp, const char *title, char *out,
 {
 	struct fl_store *st = imp->st;
 	struct pairs have;
-	size_t plen = strlen(imp->id_prefix), i;
+	size_t plen = strlen(imp->id_prefix), i, o = 0;
 	long long max = 0;
+	char *pat;
 	fl_err rc;
 
 	memset(&have, 0, sizeof have);
@@ -831,16 +843,34 @@ prefix_key(struct fl_catalog_import *imp, const char *title, char *out,
 	pairs_release(&have);
 	if (rc != FL_OK)
 		return rc;
+	/*
+	 * LIKE narrows the rows (its case rules differ between SQLite and
+	 * PostgreSQL, so it may give more), the prefix is then compared here
+	 * byte for byte: SQL's substr counts characters, and with a bound
+	 * length a prefix such as "MAß-" never matched.
+	 */
+	if (fl_size_mul(plen, 2, &o) || fl_size_add(o, 2, &o) ||
+	    (pat = malloc(o)) == NULL)
+		return FL_E_NOMEM;
+	o = 0;
+	for (i = 0; i < plen; i++) {
+		if (strchr("%_!", imp->id_prefix[i]))
+			pat[o++] = '!';
+		pat[o++] = imp->id_prefix[i];
+	}
+	pat[o++] = '%';
+	pat[o] = '\0';
 	rc = st_query(st,
 		      "SELECT id, key FROM control WHERE catalog_id = ?"
-		      " AND substr(key, 1, ?) = ?",
-		      pairs_fn, &have, "iit", imp->cat_id, (long long)plen,
-		      imp->id_prefix);
+		      " AND key LIKE ? ESCAPE '!'",
+		      pairs_fn, &have, "it", imp->cat_id, pat);
+	free(pat);
 	if (rc == FL_OK)
 		rc = have.err;
 	for (i = 0; i < have.n && rc == FL_OK; i++) {
 		long v;
-		if (fl_parse_long(have.s[i] + plen, 0, 999999999, &v) == 0 &&
+		if (strncmp(have.s[i], imp->id_prefix, plen) == 0 &&
+		    fl_parse_long(have.s[i] + plen, 0, 999999999, &v) == 0 &&
 		    v > max)
 			max = v;
 	}

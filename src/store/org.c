@@ -53,10 +53,21 @@ fl_store_person_find(struct fl_store *st, const char *key, long long *id,
 		     char *role, size_t rolesz)
 {
 	struct role_ctx r = {0, role, rolesz, 0};
-	fl_err rc;
+	char email[256];
+	size_t k, n = strlen(key);
+	fl_err rc = FL_OK;
 
-	rc = st_query(st, "SELECT id, role FROM person WHERE email = lower(?)",
-		      person_row, &r, "t", key);
+	/*
+	 * E-mails are stored lowered by canon_email (ASCII only); lowering
+	 * the key the same way here, not with SQL's lower(), keeps lookups
+	 * alike on every back end (PostgreSQL's lower() also folds "Ä").
+	 */
+	if (n < sizeof email) {
+		for (k = 0; k <= n; k++)
+			email[k] = (char)tolower((unsigned char)key[k]);
+		rc = st_query(st, "SELECT id, role FROM person WHERE email = ?",
+			      person_row, &r, "t", email);
+	}
 	if (rc == FL_OK && r.n == 0)
 		rc = st_query(st,
 			      "SELECT id, role FROM person WHERE lower(name) = lower(?)"
@@ -674,8 +685,9 @@ fl_store_person_list(struct fl_store *st, const char *role, const char *entity,
 	if (entity && (rc = find_entity_msg(st, entity, &eid, d)) != FL_OK)
 		return rc;
 	return st_query(st,
-			PERSON_COLS " WHERE (? IS NULL OR p.role = ?)"
-			" AND (? = 0 OR p.entity_id = ?) ORDER BY lower(p.name), p.email",
+			PERSON_COLS " WHERE (CAST(? AS TEXT) IS NULL"
+			" OR p.role = ?) AND (? = 0 OR p.entity_id = ?)"
+			" ORDER BY lower(p.name), p.email",
 			fn, ctx, "ttii", role, role, eid, eid);
 }
 
@@ -770,6 +782,7 @@ join_tags(const struct fl_asset_in *in, struct fl_buf *out, struct fl_diag *d)
 	char canon[MAX_TAGS][MAX_TAG_LEN + 1];
 	const char *sorted[MAX_TAGS];
 	size_t k, n = 0;
+	fl_err rc = FL_OK;
 
 	for (k = 0; k < in->ntags; k++) {
 		if (n == MAX_TAGS)
@@ -785,14 +798,16 @@ join_tags(const struct fl_asset_in *in, struct fl_buf *out, struct fl_diag *d)
 	}
 	if (n > 1)
 		qsort(sorted, n, sizeof *sorted, cmp_str);
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < n && rc == FL_OK; k++) {
 		if (k > 0 && strcmp(sorted[k], sorted[k - 1]) == 0)
 			continue;
 		if (out->len)
-			fl_buf_putc(out, ',');
-		fl_buf_puts(out, sorted[k]);
+			rc = fl_buf_putc(out, ',');
+		if (rc == FL_OK)
+			rc = fl_buf_puts(out, sorted[k]);
 	}
-	return fl_buf_append(out, "", 0);
+	/* an empty list is "", not NULL (NULL keeps the stored tags) */
+	return rc == FL_OK ? fl_buf_append(out, "", 0) : rc;
 }
 
 /* The addresses of an asset as JSON arrays. */
@@ -982,13 +997,18 @@ check_cia(const struct fl_asset_in *in, enum fl_asset_field *bad,
 	return FL_OK;
 }
 
-/* Write the asset's scalar fields that in states, in one statement. */
+/*
+ * Write the asset's scalar fields that in states, in one statement.  name
+ * NULL keeps the stored spelling: 'asset set web01' names the asset
+ * "Web01", it does not rename it.
+ */
 static fl_err
 update_fields(struct fl_store *st, long long id, const struct fl_asset_in *in,
-	      long long owner, long long entity, const char *tags)
+	      const char *name, long long owner, long long entity,
+	      const char *tags)
 {
 	return st_exec(st,
-		       "UPDATE asset SET name = ?,"
+		       "UPDATE asset SET name = COALESCE(?, name),"
 		       " description = CASE WHEN ? = 1 THEN ? ELSE description END,"
 		       " owner_id = CASE WHEN ? = 1 THEN NULLIF(?, 0) ELSE owner_id END,"
 		       " entity_id = CASE WHEN ? = 1 THEN NULLIF(?, 0) ELSE entity_id END,"
@@ -996,7 +1016,7 @@ update_fields(struct fl_store *st, long long id, const struct fl_asset_in *in,
 		       " integ = COALESCE(NULLIF(?, 0), integ),"
 		       " avail = COALESCE(NULLIF(?, 0), avail),"
 		       " tags = COALESCE(?, tags) WHERE id = ?",
-		       "titiiiiiiiti", in->name,
+		       "titiiiiiiiti", name,
 		       (long long)(in->description != NULL),
 		       in->description && *in->description ? in->description : NULL,
 		       (long long)(in->owner != NULL), owner,
@@ -1012,6 +1032,7 @@ fl_store_asset_put(struct fl_store *st, const struct fl_asset_in *in,
 	struct addrs *want = NULL;
 	struct fl_buf tags;
 	char now[21], obj[MAX_NAME_LEN + 16], *before = NULL, *after = NULL;
+	char *name = NULL;
 	long long id = 0, owner = 0, entity = 0;
 	int changed = 0;
 	fl_err rc = FL_E_INTERNAL;
@@ -1075,7 +1096,9 @@ fl_store_asset_put(struct fl_store *st, const struct fl_asset_in *in,
 		rc = asset_image(st, id, &before);
 	}
 	if (rc == FL_OK)
-		rc = update_fields(st, id, in, owner, entity,
+		rc = update_fields(st, id, in,
+				   mode == FL_PUT_UPDATE ? NULL : in->name,
+				   owner, entity,
 				   in->tags ? fl_buf_str(&tags) : NULL);
 	if (rc == FL_OK && in->hostnames)
 		rc = sync_addrs(st, id, "hostname", want);
@@ -1085,7 +1108,11 @@ fl_store_asset_put(struct fl_store *st, const struct fl_asset_in *in,
 		rc = asset_image(st, id, &after);
 	if (rc != FL_OK)
 		goto out;
-	snprintf(obj, sizeof obj, "asset:%s", in->name);
+	if ((rc = st_query_text(st, &name,
+				"SELECT name FROM asset WHERE id = ?", "i",
+				id)) != FL_OK)
+		goto out;
+	snprintf(obj, sizeof obj, "asset:%s", name ? name : in->name);
 	if (before == NULL) {
 		rc = fl_store_audit(st, "asset.create", obj, NULL, after);
 		*result = FL_PUT_CREATED;
@@ -1099,6 +1126,7 @@ fl_store_asset_put(struct fl_store *st, const struct fl_asset_in *in,
 	}
 out:
 	free(want);
+	free(name);
 	free(before);
 	free(after);
 	fl_buf_release(&tags);
@@ -1220,7 +1248,8 @@ fl_store_asset_list(struct fl_store *st, const char *entity, const char *tag,
 	}
 	return st_query(st,
 			ASSET_COLS " WHERE (? = 0 OR a.entity_id = ?)"
-			" AND (? IS NULL OR (',' || a.tags || ',') LIKE ? ESCAPE '!')"
+			" AND (CAST(? AS TEXT) IS NULL"
+			" OR (',' || a.tags || ',') LIKE ? ESCAPE '!')"
 			" ORDER BY lower(a.name)",
 			asset_row, &x, "iitt", eid, eid, tag ? pat : NULL,
 			tag ? pat : NULL);

@@ -97,24 +97,23 @@ state_row(void *ctx, const struct fl_row *row)
 	return FL_OK;
 }
 
-static const char state_cols[] =
-	"SELECT id, ref, status, treatment, entity_id, inh_likelihood,"
-	" inh_impact, inh_level, res_likelihood, res_impact, res_level,"
-	" reviewed_on, next_review FROM risk";
-
 static fl_err
 risk_load(struct fl_store *st, const char *ref, struct risk_state *rs,
 	  struct fl_diag *d)
 {
-	char norm[16], sql[300];
+	char norm[16];
 	fl_err rc;
 
 	memset(rs, 0, sizeof *rs);
 	if (ref_norm(ref, norm) != 0)
 		return fl_diag_msg(d, FL_E_NOTFOUND, "'%s' is not a risk "
 				   "reference (R-0001)", ref ? ref : "");
-	snprintf(sql, sizeof sql, "%s WHERE ref = ?", state_cols);
-	if ((rc = st_query(st, sql, state_row, rs, "t", norm)) != FL_OK)
+	if ((rc = st_query(st,
+			   "SELECT id, ref, status, treatment, entity_id,"
+			   " inh_likelihood, inh_impact, inh_level,"
+			   " res_likelihood, res_impact, res_level,"
+			   " reviewed_on, next_review FROM risk WHERE ref = ?",
+			   state_row, rs, "t", norm)) != FL_OK)
 		return rc;
 	if (!rs->found)
 		return fl_diag_msg(d, FL_E_NOTFOUND, "no risk %s", norm);
@@ -241,6 +240,10 @@ find_person(struct fl_store *st, const char *what, const char *key,
 
 	if (rc == FL_E_NOTFOUND)
 		return fl_diag_msg(d, rc, "%s '%s': no such person", what, key);
+	if (rc == FL_E_INVAL)
+		return fl_diag_msg(d, rc, "%s '%s' is ambiguous: several "
+				   "people have that name; use the e-mail",
+				   what, key);
 	return rc;
 }
 
@@ -482,23 +485,17 @@ fl_store_risk_create(struct fl_store *st, const struct fl_risk_new *r,
 		return rc;
 	snprintf(ref, 16, "R-%04lld", next + 1);
 	st_now(now);
-	rc = st_exec(st,
-		     "INSERT INTO risk (ref, title, description, category,"
-		     " entity_id, owner_id, threat, vulnerability, status,"
-		     " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-		     " 'identified', ?, ?)",
-		     "tttt" "tttt" "tt", ref, r->title, r->description,
-		     r->category, NULL, NULL, r->threat, r->vulnerability, now,
-		     now);
-	if (rc == FL_OK)
-		rc = st_query_int(st, &id, "SELECT id FROM risk WHERE ref = ?",
-				  "t", ref);
-	if (rc == FL_OK && entity)
-		rc = st_exec(st, "UPDATE risk SET entity_id = ? WHERE id = ?",
-			     "ii", entity, id);
-	if (rc == FL_OK && owner)
-		rc = st_exec(st, "UPDATE risk SET owner_id = ? WHERE id = ?",
-			     "ii", owner, id);
+	/* the ids are bound as integers (0: none): a NULL bound as text
+	 * into an INTEGER column is refused by PostgreSQL */
+	rc = st_query_int(st, &id,
+			  "INSERT INTO risk (ref, title, description, category,"
+			  " entity_id, owner_id, threat, vulnerability, status,"
+			  " created_at, updated_at) VALUES (?, ?, ?, ?,"
+			  " NULLIF(?, 0), NULLIF(?, 0), ?, ?, 'identified',"
+			  " ?, ?) RETURNING id",
+			  "tttt" "iitt" "tt", ref, r->title, r->description,
+			  r->category, entity, owner, r->threat,
+			  r->vulnerability, now, now);
 	if (rc == FL_OK)
 		rc = link_all(st, id, r->controls, r->ncontrols, r->assets,
 			      r->nassets, NULL, d);

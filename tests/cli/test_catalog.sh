@@ -110,6 +110,11 @@ check "--id-prefix numbers by row order" "GC-001,GC-002,GC-003|Account review,Ad
 check_exit "import-csv --id-prefix, rows reordered and one new" 0 fl catalog import-csv "$FX/noid-reordered.csv" --key gc --id-prefix GC- --title-column Name --text-column Requirement
 fl catalog list gc --json >list.json
 check "known titles keep their ids, new ones get the next" "GC-001,GC-002,GC-003,GC-004|Account review,Admin accounts,Restore tests,Backup encryption" "$(field key <list.json)|$(field title <list.json)"
+# a prefix beyond ASCII: numbers are found by bytes, not characters
+check_exit "import-csv --id-prefix MAß-" 0 fl catalog import-csv "$FX/noid.csv" --key gcx --id-prefix 'MAß-' --title-column Name
+check_exit "import-csv --id-prefix MAß-, rows reordered and one new" 0 fl catalog import-csv "$FX/noid-reordered.csv" --key gcx --id-prefix 'MAß-' --title-column Name
+fl catalog list gcx --json >list.json
+check "non-ASCII prefix numbers on" "MAß-001,MAß-002,MAß-003,MAß-004" "$(field key <list.json)"
 
 # ---- fixtures: CSF rule ----------------------------------------------------------
 check_exit "import mini-csf.xml (framework identifier CSF)" 0 fl catalog import --key mcsf "$FX/mini-csf.xml"
@@ -133,6 +138,38 @@ check_exit "missing file: exit 66" 66 fl catalog import nothere.json
 check_exit "missing CSV: exit 66" 66 fl catalog import-csv nothere.csv --key x --id-column a --title-column b
 check_exit "import-csv without --key: usage" 64 fl catalog import-csv "$FX/group.csv" --id-column a --title-column b
 check_exit "group key used for a framework: refused" 65 fl catalog import --key grp "$FX/mini.json"
+# a store refusal about a group names its line too (the reader passes it)
+cat >dupgrp.json <<'JSON'
+{"catalog": {"uuid": "5f1c2a7e-0000-4000-8000-0000000000d1",
+ "metadata": {"title": "Dup", "last-modified": "2026-01-01T00:00:00Z", "version": "1", "oscal-version": "1.1.3"},
+ "groups": [
+  {"id": "ac", "title": "Access", "controls": [{"id": "ac-1", "title": "One"}]},
+  {"id": "ac", "title": "Again", "controls": [{"id": "ac-2", "title": "Two"}]}
+ ]}}
+JSON
+echo '{"catalog": {"uuid": "5f1c2a7e-0000-4000-8000-0000000000d0"}}' >untitled.json
+check_exit "a catalogue without a title or --key: exit 65" 65 fl catalog import untitled.json
+check_grep "says to give --key" "untitled.json:1:1: the catalogue has no title.*give --key" err.txt
+check_exit "duplicate group id (JSON): exit 65" 65 fl catalog import --key dup dupgrp.json
+check "duplicate group id (JSON): FILE:LINE:COL" \
+	"firstline: dupgrp.json:5:1: duplicate group id 'ac'" "$(cat err.txt)"
+cat >dupgrp.xml <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0" uuid="5f1c2a7e-0000-4000-8000-0000000000d2">
+  <metadata><title>Dup</title><last-modified>2026-01-01T00:00:00Z</last-modified>
+    <version>1</version><oscal-version>1.1.3</oscal-version></metadata>
+  <group id="ac"><title>Access</title>
+    <control id="ac-1"><title>One</title></control></group>
+  <group id="ac"><title>Again</title>
+    <control id="ac-2"><title>Two</title></control></group>
+</catalog>
+XML
+check_exit "duplicate group id (XML): exit 65" 65 fl catalog import --key dup dupgrp.xml
+check_grep "duplicate group id (XML): FILE:LINE:COL" "dupgrp.xml:7:[0-9]*: duplicate group id 'ac'" err.txt
+printf 'ID,Title\nA-1,First\nA-2, \n' >empty-title.csv
+check_exit "empty title: exit 65" 65 fl catalog import-csv empty-title.csv --key bad --id-column ID --title-column Title
+check "empty title: at its column" \
+	"firstline: empty-title.csv:3:2: empty title in column 'Title'" "$(cat err.txt)"
 dbdump test.db >dump2.txt
 if cmp -s dump1.txt dump2.txt; then ok "refused imports leave the database unchanged"; else
 	not_ok "refused imports leave the database unchanged"; diff dump1.txt dump2.txt | head -5 | sed 's/^/#   /'; fi

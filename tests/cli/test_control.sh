@@ -227,6 +227,19 @@ check_exit "show prints text" 0 fl control show group-ics:IAM-01
 check_grep "show names the control" "Quarterly access reviews" out.txt
 check "tests --json lists every test" "4" "$(fl control tests --json | j 'len(d)')"
 
+# ---- a name two people share -------------------------------------------------------
+fl person add --email kim1@example.com --name "Kim Same" >/dev/null 2>&1
+fl person add --email kim2@example.com --name "Kim Same" >/dev/null 2>&1
+check_exit "a shared tester name is refused" 65 \
+	fl control test IAM-01 --entity DE --kind design --date 2026-01-01 \
+	--tester "Kim Same" --result effective
+check "and says to use the e-mail" \
+	"firstline: person 'Kim Same' is ambiguous: several people have that name; use the e-mail" \
+	"$(cat err.txt)"
+check_exit "a shared owner name is refused" 65 \
+	fl control implement IAM-01 --entity DE --owner "kim same"
+check_grep "names the owner" "person 'kim same' is ambiguous" err.txt
+
 # ---- audit ---------------------------------------------------------------------------
 fl audit log --json >audit.json
 check "writes are audited" "control.implement=4 control.policy=1 control.test=4 evidence.add=4" \

@@ -91,6 +91,9 @@ check "nothing of the refused assets stored" "1" "$(fl asset list --json | json 
 before=$(audit_count)
 check_exit "asset set with the same values" 0 fl asset set vpn01 --c 4 --tag internet,remote
 check "no audit entry" "$before" "$(audit_count)"
+check_exit "asset set by another spelling of the name" 0 fl asset set VPN01 --c 4
+check "does not rename the asset, audits nothing" "vpn01 $before" \
+	"$(fl asset show vpn01 --json | json 'j["name"]') $(audit_count)"
 check_exit "asset set clears the owner, replaces the IPs" 0 fl asset set vpn01 --owner "" --ip 10.9.0.2
 check "owner cleared, addresses replaced" "None 10.9.0.2" \
 	"$(fl asset show vpn01 --json | json 'str(j["owner"]) + " " + ",".join(j["ips"])')"
@@ -175,6 +178,10 @@ check "audit actions" \
 check "creations have no before image, an after image" "True" \
 	"$(fl audit log --json | json 'all(e["before"] is None and json.loads(e["after"]) for e in j if e["action"].endswith(".create"))')"
 check "actor recorded" "tester" "$(fl audit log --json | json 'j[-1]["actor"]')"
+# "no limit" is bound as the largest LIMIT (PostgreSQL refuses LIMIT -1)
+check "audit log without --limit lists every entry; --limit and --newest" \
+	"20 1,2 20" \
+	"$(fl audit log --json | json 'len(j)') $(fl audit log --limit 2 --json | json '",".join(str(e["seq"]) for e in j)') $(fl audit log --newest --limit 1 --json | json 'j[0]["seq"]')"
 check_exit "audit verify" 0 fl audit verify
 
 # ---- help ------------------------------------------------------------------

@@ -288,6 +288,39 @@ check "--status closed shows them too" "R-0003" "$(fl risk list --status closed 
 check_exit "a closed risk cannot be assessed" 65 fl risk assess R-0003 --likelihood 2 --impact 2
 check_grep "says closed" "risk R-0003 is closed" err.txt
 
+# ---- a name two people share ------------------------------------------------
+# fl_store_person_find refuses an ambiguous name; every person option of the
+# risk commands says so instead of a bare "invalid request", and changes
+# nothing.
+fl person add --email sam1@example.org --name "Sam Same" --role iso >/dev/null 2>&1
+fl person add --email sam2@example.org --name "sam same" --role citso >/dev/null 2>&1
+fl risk add --title "Shared name test" >/dev/null 2>&1
+fl risk assess R-0005 --likelihood 5 --impact 5 >/dev/null 2>&1
+esc=$(fl risk escalations --risk R-0005 --json | py 'd[0]["id"]')
+dbdump test.db >amb-before.sql
+check_exit "risk add --owner with a shared name is refused" 65 \
+	fl risk add --title x --owner "Sam Same"
+check "and says to use the e-mail" \
+	"firstline: owner 'Sam Same' is ambiguous: several people have that name; use the e-mail" \
+	"$(cat err.txt)"
+check_exit "risk treat --accept --approver with a shared name" 65 \
+	fl risk treat R-0005 --accept --approver "Sam Same" --justification j \
+	--expires 2026-06-30
+check_grep "names the approver" "approver 'Sam Same' is ambiguous" err.txt
+check_exit "risk treat --mitigate --owner with a shared name" 65 \
+	fl risk treat R-0005 --mitigate --plan p --owner "SAM SAME" --due 2026-06-30
+check_grep "names the owner" "owner 'SAM SAME' is ambiguous" err.txt
+check_exit "risk ack --by with a shared name" 65 fl risk ack "$esc" --by "Sam Same"
+check_grep "names --by" "'Sam Same' is ambiguous: several people" err.txt
+dbdump test.db >amb-after.sql
+if cmp -s amb-before.sql amb-after.sql; then ok "the refusals changed nothing"; else
+	not_ok "the refusals changed nothing"; diff amb-before.sql amb-after.sql | head -5 | sed 's/^/#   /'; fi
+check_exit "the e-mail is unambiguous" 0 fl risk ack "$esc" --by sam1@example.org
+# entity and owner are stored as integer ids (NULL when not given), bound
+# as integers so that PostgreSQL accepts the insert
+check "risk ids stored as integers" "integer|integer null|null" \
+	"$(sqlite3 test.db "SELECT typeof(entity_id) || '|' || typeof(owner_id) FROM risk WHERE ref IN ('R-0001', 'R-0002') ORDER BY ref" | paste -sd' ' -)"
+
 # ---- audit ---------------------------------------------------------------------
 missing=""
 for act in risk.create risk.assess risk.treat risk.link risk.review risk.close \
