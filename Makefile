@@ -37,6 +37,7 @@ man: build
 
 # libFuzzer builds (clang): make fuzz, then build-fuzz/fuzz_oscal CORPUS
 fuzz:
+	@sh scripts/deps.sh fuzz
 	@test -f build-fuzz/build.ninja || CC=clang meson setup build-fuzz \
 		-Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 	@ninja -C build-fuzz

@@ -4,9 +4,13 @@
 # prints the exact apt-get line and fails.  Usage: deps.sh build|check
 set -eu
 mode=${1:-build}
+# fuzz: the libFuzzer builds need clang and its runtime
 pkgs="gcc make meson ninja-build pkg-config python3 libsqlite3-dev libjansson-dev libexpat1-dev libsodium-dev"
 if [ "$mode" = check ]; then
-	pkgs="$pkgs libcmocka-dev sqlite3 clang"
+	pkgs="$pkgs libcmocka-dev sqlite3"
+fi
+if [ "$mode" = fuzz ]; then
+	pkgs="$pkgs libcmocka-dev clang libclang-rt-dev"
 fi
 missing=""
 for p in $pkgs; do

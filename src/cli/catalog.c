@@ -312,11 +312,12 @@ run_import(struct fl_ctx *ctx, const struct fl_args *a)
 	fl_err rc;
 
 	fl_buf_init(&b, 0);
-	if ((rc = fl_buf_read_file(&b, path, &ctx->diag)) != FL_OK ||
-	    (rc = fl_sha256_file(path, sha, &ctx->diag)) != FL_OK) {
+	if ((rc = fl_buf_read_file(&b, path, &ctx->diag)) != FL_OK) {
 		fl_buf_release(&b);
 		return fl_cli_fail(ctx, rc);
 	}
+	/* hash the bytes parsed, not a second read that could differ */
+	fl_sha256_mem(b.data, b.len, sha);
 	memset(&o, 0, sizeof o);
 	o.key = fl_arg(a, "key");
 	o.title = fl_arg(a, "title");
@@ -665,12 +666,12 @@ run_import_csv(struct fl_ctx *ctx, const struct fl_args *a)
 	}
 
 	fl_buf_init(&b, 0);
-	if ((rc = fl_buf_read_file(&b, path, &ctx->diag)) != FL_OK ||
-	    (rc = fl_sha256_file(path, sha, &ctx->diag)) != FL_OK) {
+	if ((rc = fl_buf_read_file(&b, path, &ctx->diag)) != FL_OK) {
 		fl_buf_release(&b);
 		code = fl_cli_fail(ctx, rc);
 		goto out_maps;
 	}
+	fl_sha256_mem(b.data, b.len, sha);
 	memset(&o, 0, sizeof o);
 	o.key = fl_arg(a, "key");
 	o.title = fl_arg(a, "title");

@@ -29,3 +29,12 @@ fl_sha256_file(const char *path, char out[static 65], struct fl_diag *d)
 	sodium_bin2hex(out, 65, md, sizeof md);
 	return FL_OK;
 }
+
+void
+fl_sha256_mem(const void *p, size_t n, char out[static 65])
+{
+	unsigned char md[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(md, p, n);
+	sodium_bin2hex(out, 65, md, sizeof md);
+}

@@ -144,6 +144,8 @@ int fl_days_between(time_t a, time_t b);
 
 /* SHA-256 of a file as 64 hex chars; FL_E_NOINPUT when missing. */
 fl_err fl_sha256_file(const char *path, char out[static 65], struct fl_diag *d);
+/* SHA-256 of bytes already in memory (what was parsed is what is hashed). */
+void fl_sha256_mem(const void *p, size_t n, char out[static 65]);
 
 /*
  * Files compiled into the binary by tools/embed_sql.py: the schema
