@@ -611,6 +611,10 @@ static const struct fl_opt status_opts[] = {
 	{"catalog", FL_OPT_VALUE, "KEY", "only this catalogue's controls"},
 	{"max-age", FL_OPT_VALUE, "DAYS",
 	 "tests older than DAYS are stale (default: control policy, 365)"},
+	{"recorded", FL_OPT_FLAG, NULL,
+	 "only controls the entity has recorded or tested"},
+	{"gaps", FL_OPT_FLAG, NULL,
+	 "only gaps: planned/partial, overdue, weak, stale, expired, untested"},
 	{NULL, 0, NULL, NULL}
 };
 
@@ -627,6 +631,8 @@ run_status(struct fl_ctx *ctx, const struct fl_args *a)
 	    (code = days_opt(ctx, a, "max-age", 1, &q.max_age)) != 0)
 		return code;
 	q.catalog = fl_arg(a, "catalog");
+	q.recorded = fl_flag(a, "recorded");
+	q.gaps = fl_flag(a, "gaps");
 	fl_table_init(&t);
 	rc = fl_store_control_status(ctx->st, &q,
 				     ctx->json ? fl_table_add : status_disp_row,
@@ -921,7 +927,13 @@ const struct fl_cmd fl_cmds_control[] = {
 	 "One row per Group control and entity (and per other control an\n"
 	 "entity has recorded or tested): owner, status, due date (overdue\n"
 	 "flagged), evidence and expired evidence, latest design and operating\n"
-	 "results and the derived effectiveness, with stale tests flagged.",
+	 "results and the derived effectiveness, with stale tests flagged.\n"
+	 "--recorded keeps the rows where the entity has an implementation\n"
+	 "record or a test of the control (drops the \"not recorded\" rows).\n"
+	 "--gaps keeps the rows that need attention: status planned or\n"
+	 "partial; overdue; effectiveness ineffective or partially-effective;\n"
+	 "a stale test; expired evidence; or implemented but never tested.\n"
+	 "Both may be given; the fields are the same either way.",
 	 status_opts, 0, 0, FL_CMD_JSON, run_status, STATUS_FIELDS},
 	{"control", "show", "REF", "one control: implementations, evidence, tests",
 	 "Everything recorded about control REF: per entity the status view\n"

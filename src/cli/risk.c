@@ -1101,14 +1101,19 @@ const struct fl_cmd fl_cmds_risk[] = {
 	 "                effectiveness}]\n"
 	 "  assets        [{asset, entity, conf, integ, avail}]\n"
 	 "  escalations   open escalations, fields as in 'risk escalations'"},
-	{"risk", "due", NULL, "list overdue reviews and acceptances about to expire",
-	 "Lists open risks whose review date has passed, and accepted risks\n"
-	 "whose acceptance expires within 30 days.",
+	{"risk", "due", NULL, "list overdue reviews and mitigations, expiring acceptances",
+	 "Lists open risks whose review date has passed, accepted risks\n"
+	 "whose acceptance expires within 30 days, and open risks being\n"
+	 "mitigated whose treatment due date has passed.  A risk may appear\n"
+	 "once for each.",
 	 due_opts, 0, 0, FL_CMD_JSON, run_due,
 	 "  ref, title   the risk\n"
-	 "  kind         review-overdue or acceptance-expiring\n"
-	 "  date         the review date or the acceptance's expiry\n"
-	 "  days         days overdue (review) or days left (acceptance)\n"
+	 "  kind         review-overdue, acceptance-expiring or\n"
+	 "               treatment-overdue\n"
+	 "  date         the review date, the acceptance's expiry or the\n"
+	 "               mitigation's due date (treatment_due)\n"
+	 "  days         days overdue (review, mitigation) or days left\n"
+	 "               (acceptance)\n"
 	 "  level        current level under the policy in force\n"
 	 "  status       the risk's status\n"
 	 "  owner        risk owner's name"},

@@ -592,6 +592,7 @@ struct list_ctx {
 	void *ctx;
 	time_t now;
 	int max_age, warn_days;
+	int recorded, gaps; /* status: the filters of fl_control_q */
 	long bad; /* verify: changed, missing or unreadable files */
 };
 
@@ -608,6 +609,8 @@ list_begin(struct fl_store *st, const struct fl_control_q *q,
 	c->now = fl_now();
 	c->max_age = q->max_age > 0 ? q->max_age : age;
 	c->warn_days = q->warn_days > 0 ? q->warn_days : warn;
+	c->recorded = q->recorded;
+	c->gaps = q->gaps;
 	c->bad = 0;
 	*catalog_id = 0;
 	if (q->catalog)
@@ -631,6 +634,31 @@ latest(const struct fl_row *row, const char *rcol, const char *dcol,
 		*res = FL_TR_NONE;
 }
 
+/* Does a status row need the ITSO's attention (control status --gaps)?
+ * A row not recorded at all is not a gap here: --gaps answers "what of
+ * what we track is weak", and the Group-wide blanks are the plain
+ * listing's "not recorded" rows. */
+static int
+status_gap(const struct fl_row *row, int overdue,
+	   const struct fl_effect_out *out)
+{
+	const char *status = fl_row_get(row, "status");
+	const char *expired = fl_row_get(row, "evidence_expired");
+	int tested = fl_row_get(row, "design_result") != NULL ||
+		     fl_row_get(row, "operating_result") != NULL;
+
+	if (status && (strcmp(status, "planned") == 0 ||
+		       strcmp(status, "partial") == 0))
+		return 1;
+	if (status && strcmp(status, "implemented") == 0 && !tested)
+		return 1;
+	if (overdue || out->design_stale || out->operating_stale)
+		return 1;
+	if (out->state == FL_EFF_INEFFECTIVE || out->state == FL_EFF_PARTIAL)
+		return 1;
+	return expired && strcmp(expired, "0") != 0;
+}
+
 static fl_err
 status_row(void *vctx, const struct fl_row *row)
 {
@@ -651,6 +679,12 @@ status_row(void *vctx, const struct fl_row *row)
 	       &in.operating_age);
 	fl_control_effect(&in, &out);
 	overdue = status && due && fl_impl_overdue(status, 1, days_from(c->now, due));
+	if (c->recorded && status == NULL &&
+	    fl_row_get(row, "design_result") == NULL &&
+	    fl_row_get(row, "operating_result") == NULL)
+		return FL_OK;
+	if (c->gaps && !status_gap(row, overdue, &out))
+		return FL_OK;
 	xrow_start(&x, row);
 	xrow_add(&x, "overdue_json", overdue ? "true" : "false", FL_COL_TEXT);
 	xrow_add(&x, "effectiveness", fl_effect_name(out.state), FL_COL_TEXT);

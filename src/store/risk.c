@@ -914,8 +914,10 @@ rewrite_row(void *vctx, const struct fl_row *row)
 		const char *date = fl_row_get(row, "date");
 		int dd = fl_risk_days_between(rw->today, date);
 
-		/* overdue reviews count days past; acceptances days left */
-		if (kind && strcmp(kind, "review-overdue") == 0)
+		/* overdue reviews and mitigations count days past;
+		 * acceptances days left */
+		if (kind && (strcmp(kind, "review-overdue") == 0 ||
+			     strcmp(kind, "treatment-overdue") == 0))
 			dd = -dd;
 		snprintf(days, sizeof days, "%d", dd);
 		vals[c] = days;
@@ -1281,8 +1283,16 @@ fl_store_risk_due(struct fl_store *st, const struct fl_risk_matrix *m,
 			" r.res_impact, r.inh_level, r.status, p.name"
 			" FROM risk r LEFT JOIN person p ON p.id = r.owner_id"
 			" WHERE r.status = 'accepted' AND r.accept_expires >= ?"
-			" AND r.accept_expires <= ?) due ORDER BY date, ref",
-			rewrite_row, &rw, "ttt", today, today, horizon);
+			" AND r.accept_expires <= ?"
+			" UNION ALL "
+			"SELECT r.ref, r.title, 'treatment-overdue' AS kind,"
+			" r.treatment_due AS date, 0 AS days,"
+			" r.inh_likelihood, r.inh_impact, r.res_likelihood,"
+			" r.res_impact, r.inh_level, r.status, p.name"
+			" FROM risk r LEFT JOIN person p ON p.id = r.owner_id"
+			" WHERE r.status <> 'closed' AND r.treatment = 'mitigate'"
+			" AND r.treatment_due < ?) due ORDER BY date, ref, kind",
+			rewrite_row, &rw, "tttt", today, today, horizon, today);
 }
 
 fl_err

@@ -500,6 +500,12 @@ struct fl_control_q {
 	long long control_id, entity_id;
 	const char *catalog;
 	int max_age, warn_days;
+	/* control status only: recorded keeps the rows with an
+	 * implementation record or a test; gaps keeps the rows that need
+	 * attention (status planned or partial, overdue, ineffective or
+	 * partially effective, a stale test, expired evidence, or
+	 * implemented but never tested).  Both may be set. */
+	int recorded, gaps;
 };
 
 /*
@@ -511,7 +517,8 @@ struct fl_control_q {
  * evidence_expiring, design_result, design_date, operating_result,
  * operating_date, control_id, entity_id, then the derived overdue_json
  * ("true"/"false"), effectiveness (fl_effect_name), stale_json.
- * Ordered by entity code, catalogue key, control order.
+ * Ordered by entity code, catalogue key, control order.  q->recorded and
+ * q->gaps narrow the rows (see struct fl_control_q).
  */
 fl_err fl_store_control_status(struct fl_store *st,
 			       const struct fl_control_q *q, fl_row_fn fn,
@@ -695,9 +702,11 @@ fl_err fl_store_risk_controls(struct fl_store *st, const char *ref,
 /* Linked assets: asset, entity, conf, integ, avail. */
 fl_err fl_store_risk_assets(struct fl_store *st, const char *ref,
 			    fl_row_fn fn, void *ctx, struct fl_diag *d);
-/* Reviews overdue (next_review < today) and acceptances expiring within
- * 30 days: ref, title, kind (review-overdue, acceptance-expiring), date,
- * days (overdue by / left), level, status, owner. */
+/* Reviews overdue (next_review < today), acceptances expiring within
+ * 30 days and mitigations past their due date (treatment 'mitigate',
+ * treatment_due < today) of risks not closed: ref, title, kind
+ * (review-overdue, acceptance-expiring, treatment-overdue), date, days
+ * (overdue by / left), level, status, owner. */
 fl_err fl_store_risk_due(struct fl_store *st, const struct fl_risk_matrix *m,
 			 const char *today, fl_row_fn fn, void *ctx);
 /* Heatmap counts of open (not closed) risks by assessed point:

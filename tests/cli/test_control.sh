@@ -249,4 +249,76 @@ check "an update audits before and after" "implementation:group-ics:BCM-03@DE pl
 check "evidence.add records the hash" "$want" \
 	"$(j '[json.loads(e["after"])["sha256"] for e in d if e["action"] == "evidence.add" and json.loads(e["after"])["kind"] == "file"][0]' <audit.json)"
 check_exit "the audit chain is intact" 0 fl audit verify
+
+# ---- status --recorded and --gaps ---------------------------------------------------
+# A small scenario of its own (its own database): entity A records eleven
+# Group controls in every state that matters, entity B records one.  Each
+# filter is asserted as the exact set of rows it keeps.
+export FIRSTLINE_DB=$PWD/gaps.db
+cat >gaps.csv <<'CSV'
+ID,Title
+G-01,Effective
+G-02,Planned
+G-03,Partial
+G-04,Implemented never tested
+G-05,Operating ineffective
+G-06,Tested long ago
+G-07,Evidence expired
+G-08,Not applicable
+G-09,Planned and overdue
+G-10,Design partially effective
+G-11,Design tested only
+CSV
+gfx() { "$@" >>gaps-fixture.txt 2>&1 || echo "failed: $*" >>gaps-fixture.bad; }
+gfx fl init
+gfx fl catalog import-csv gaps.csv --key gaps --id-column ID --title-column Title
+gfx fl entity add A --name "Entity A"
+gfx fl entity add B --name "Entity B"
+gfx fl person add --email t@example.com --name "T Tester" --role auditor --entity A
+# impl CONTROL ENTITY STATUS [OPTIONS]; tst CONTROL ENTITY KIND DATE RESULT
+impl() { c=$1 e=$2 st=$3; shift 3; gfx fl control implement "$c" --entity "$e" --status "$st" "$@"; }
+tst() { gfx fl control test "$1" --entity "$2" --kind "$3" --date "$4" --tester t@example.com --result "$5"; }
+for c in G-01 G-04 G-05 G-06 G-07 G-10 G-11; do impl "$c" A implemented; done
+impl G-02 A planned --due 2026-06-30
+impl G-03 A partial --due 2026-06-30
+impl G-08 A not-applicable --justification "no such systems"
+impl G-09 A planned --due 2026-02-01
+impl G-01 B implemented
+for c in G-01 G-07; do
+	tst "$c" A design 2026-01-15 effective
+	tst "$c" A operating 2026-02-15 effective
+done
+tst G-01 B operating 2026-02-15 effective
+tst G-05 A operating 2026-02-15 ineffective
+tst G-06 A design 2024-01-10 effective
+tst G-06 A operating 2024-01-10 effective
+tst G-10 A design 2026-01-15 partially-effective
+tst G-10 A operating 2026-02-15 effective
+tst G-11 A design 2026-01-15 effective
+gfx fl control evidence add G-07 --entity A --url https://wiki.example.com/g7 \
+	--collected 2025-01-01 --expires 2025-12-31
+check "the filter scenario was made with the control commands" "" \
+	"$(cat gaps-fixture.bad 2>/dev/null)"
+# rows [ARGS]: the entity:control pairs of control status ARGS, in order
+rows() { fl control status --json "$@" | j '" ".join(r["entity"] + ":" + r["control"] for r in d)'; }
+check "unfiltered: every Group control in both entities" "22" \
+	"$(fl control status --json | j 'len(d)')"
+check "--recorded keeps what A and B recorded or tested" \
+	"A:G-01 A:G-02 A:G-03 A:G-04 A:G-05 A:G-06 A:G-07 A:G-08 A:G-09 A:G-10 A:G-11 B:G-01" \
+	"$(rows --recorded)"
+check "--gaps: planned, partial, untested, ineffective, stale, expired, overdue, partial effect" \
+	"A:G-02 A:G-03 A:G-04 A:G-05 A:G-06 A:G-07 A:G-09 A:G-10" "$(rows --gaps)"
+check "--gaps and --recorded together" \
+	"A:G-02 A:G-03 A:G-04 A:G-05 A:G-06 A:G-07 A:G-09 A:G-10" "$(rows --gaps --recorded)"
+check "--gaps with --entity B: none" "" "$(rows --gaps --entity B)"
+check "--recorded with --entity B" "B:G-01" "$(rows --recorded --entity B)"
+check "--gaps with --max-age 1000: the old tests are not stale" \
+	"A:G-02 A:G-03 A:G-04 A:G-05 A:G-07 A:G-09 A:G-10" "$(rows --gaps --max-age 1000)"
+check "the filters keep the fields" "$(fl control status --json | j '",".join(d[0])')" \
+	"$(fl control status --json --gaps | j '",".join(d[0])')"
+check_exit "--gaps as text" 0 fl control status --gaps
+check "text lists the same rows" "8" "$(grep -c '^A ' out.txt)"
+fl control status --help >h.txt
+check_grep "--help documents --recorded" "^  --recorded" h.txt
+check_grep "--help documents --gaps" "^  --gaps" h.txt
 done_testing

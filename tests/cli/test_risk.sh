@@ -203,14 +203,17 @@ check_grep "both shows inherent/residual" "2 unlikely *L 0/0 *L 0/0 *M 0/1" out.
 # ---- reviews and the due list ------------------------------------------------
 # R-0001 residual 2x3 medium assessed 2026-01-10: review due 2027-01-10.
 FIRSTLINE_NOW=2027-01-10 fl risk due --json >due.json
-check "not overdue on its due day" "0" "$(py 'len([r for r in d if r["ref"]=="R-0001"])' <due.json)"
+check "not overdue on its due day" "0" "$(py 'len([r for r in d if r["ref"]=="R-0001" and r["kind"]=="review-overdue"])' <due.json)"
 FIRSTLINE_NOW=2027-01-11 fl risk due --json >due.json
 check "overdue the day after" "review-overdue 2027-01-10 1" \
-	"$(py '" ".join(str(x) for x in [[r["kind"], r["date"], r["days"]] for r in d if r["ref"]=="R-0001"][0])' <due.json)"
+	"$(py '" ".join(str(x) for x in [[r["kind"], r["date"], r["days"]] for r in d if r["ref"]=="R-0001" and r["kind"]=="review-overdue"][0])' <due.json)"
 FIRSTLINE_NOW=2027-01-11 check_exit "review it" 0 fl risk review R-0001 --notes "wipe rolled out"
 check_grep "next review by cadence" "next review 2028-01-11" out.txt
 FIRSTLINE_NOW=2027-01-11 fl risk due --json >due.json
-check "reviewed: no longer due" "0" "$(py 'len([r for r in d if r["ref"]=="R-0001"])' <due.json)"
+check "reviewed: no longer due" "0" "$(py 'len([r for r in d if r["ref"]=="R-0001" and r["kind"]=="review-overdue"])' <due.json)"
+# its mitigation (due 2026-06-30) is still open and is listed on its own
+check "the overdue mitigation stays listed" "treatment-overdue 2026-06-30 195" \
+	"$(py '" ".join(str(x) for r in d if r["ref"]=="R-0001" for x in (r["kind"], r["date"], r["days"]))' <due.json)"
 check_exit "due as text" 0 fl risk due
 
 # ---- custom and malformed policies ------------------------------------------
@@ -320,6 +323,31 @@ check_exit "the e-mail is unambiguous" 0 fl risk ack "$esc" --by sam1@example.or
 # as integers so that PostgreSQL accepts the insert
 check "risk ids stored as integers" "integer|integer null|null" \
 	"$(sqlite3 test.db "SELECT typeof(entity_id) || '|' || typeof(owner_id) FROM risk WHERE ref IN ('R-0001', 'R-0002') ORDER BY ref" | paste -sd' ' -)"
+
+# ---- overdue mitigations in the due list ------------------------------------
+# Three mitigations due yesterday, today and tomorrow of a pinned day: only
+# the first is overdue, by one day.
+for i in 1 2 3; do
+	fixture fl risk add --title "Mitigation $i" --owner olga@example.org
+done
+fixture fl risk assess R-0006 --likelihood 1 --impact 1
+fixture fl risk assess R-0007 --likelihood 1 --impact 1
+fixture fl risk assess R-0008 --likelihood 1 --impact 1
+fixture fl risk treat R-0006 --mitigate --plan a --owner olga@example.org --due 2026-03-09
+fixture fl risk treat R-0007 --mitigate --plan b --owner olga@example.org --due 2026-03-10
+fixture fl risk treat R-0008 --mitigate --plan c --owner olga@example.org --due 2026-03-11
+check "mitigation fixtures made" "" "$(cat fixture.bad 2>/dev/null)"
+FIRSTLINE_NOW=2026-03-10 fl risk due --json >due.json
+check "a mitigation due yesterday is overdue by 1 day" \
+	"R-0006 treatment-overdue 2026-03-09 1 treating Olga Owner" \
+	"$(py '" ".join(str(r[k]) for r in d if r["kind"]=="treatment-overdue" and r["ref"] in ("R-0006","R-0007","R-0008") for k in ("ref","kind","date","days","status","owner"))' <due.json)"
+check "one due today is not listed" "0" "$(py 'len([r for r in d if r["ref"]=="R-0007"])' <due.json)"
+check "one due tomorrow is not listed" "0" "$(py 'len([r for r in d if r["ref"]=="R-0008"])' <due.json)"
+FIRSTLINE_NOW=2026-03-10 check_exit "due as text with a mitigation" 0 fl risk due
+check_grep "text row" "R-0006  Mitigation 1  treatment-overdue  2026-03-09  1 " out.txt
+check_exit "close the overdue mitigation" 0 fl risk close R-0006 --reason "gone"
+FIRSTLINE_NOW=2026-03-10 fl risk due --json >due.json
+check "a closed risk's mitigation is not due" "0" "$(py 'len([r for r in d if r["ref"]=="R-0006"])' <due.json)"
 
 # ---- audit ---------------------------------------------------------------------
 missing=""
