@@ -67,17 +67,6 @@ table_rename(struct fl_table *t, const char *from, const char *to)
 	}
 }
 
-static const char *
-cell(const struct fl_table *t, size_t r, const char *name)
-{
-	int c;
-
-	for (c = 0; c < t->ncol; c++)
-		if (strcmp(t->names[c], name) == 0)
-			return t->rows[r][c];
-	return NULL;
-}
-
 /* One row of t as a JSON object's members (the object is already open). */
 static void
 json_members(struct fl_json *j, const struct fl_table *t, size_t r)
@@ -170,13 +159,13 @@ print_mappings(struct fl_ctx *ctx, const char *key)
 	}
 	printf("  mappings by framework:\n");
 	for (r = 0; r < t.nrows; r++)
-		if ((int)strlen(cell(&t, r, "framework")) > w)
-			w = (int)strlen(cell(&t, r, "framework"));
+		if ((int)strlen(fl_table_cell(&t, r, "framework")) > w)
+			w = (int)strlen(fl_table_cell(&t, r, "framework"));
 	for (r = 0; r < t.nrows; r++) {
-		const char *have = cell(&t, r, "catalogue");
+		const char *have = fl_table_cell(&t, r, "catalogue");
 		printf("    %-*s %5s refs, %5s resolved, %5s unresolved%s\n", w,
-		       cell(&t, r, "framework"), cell(&t, r, "refs"),
-		       cell(&t, r, "resolved"), cell(&t, r, "unresolved"),
+		       fl_table_cell(&t, r, "framework"), fl_table_cell(&t, r, "refs"),
+		       fl_table_cell(&t, r, "resolved"), fl_table_cell(&t, r, "unresolved"),
 		       have && strcmp(have, "0") != 0 ? ""
 						       : " (no such catalogue: kept as text)");
 	}
@@ -190,8 +179,8 @@ print_mappings(struct fl_ctx *ctx, const char *key)
 				break;
 			}
 			printf("    unresolved: %s %s (control %s)\n",
-			       cell(&t, r, "framework"), cell(&t, r, "ref"),
-			       cell(&t, r, "control"));
+			       fl_table_cell(&t, r, "framework"), fl_table_cell(&t, r, "ref"),
+			       fl_table_cell(&t, r, "control"));
 		}
 	fl_table_release(&t);
 }
@@ -910,36 +899,36 @@ run_show(struct fl_ctx *ctx, const struct fl_args *a)
 	}
 	{
 		const char *v;
-		if (strcmp(cell(&main, 0, "label"), cell(&main, 0, "title")) == 0)
-			printf("%s\n", cell(&main, 0, "title"));
+		if (strcmp(fl_table_cell(&main, 0, "label"), fl_table_cell(&main, 0, "title")) == 0)
+			printf("%s\n", fl_table_cell(&main, 0, "title"));
 		else
-			printf("%s  %s\n", cell(&main, 0, "label"),
-			       cell(&main, 0, "title"));
-		printf("catalogue   %s (%s): %s\n", cell(&main, 0, "catalog"),
-		       cell(&main, 0, "catalog_kind"), cell(&main, 0, "catalog_title"));
-		printf("key         %s\n", cell(&main, 0, "key"));
-		if ((v = cell(&main, 0, "group")) != NULL)
+			printf("%s  %s\n", fl_table_cell(&main, 0, "label"),
+			       fl_table_cell(&main, 0, "title"));
+		printf("catalogue   %s (%s): %s\n", fl_table_cell(&main, 0, "catalog"),
+		       fl_table_cell(&main, 0, "catalog_kind"), fl_table_cell(&main, 0, "catalog_title"));
+		printf("key         %s\n", fl_table_cell(&main, 0, "key"));
+		if ((v = fl_table_cell(&main, 0, "group")) != NULL)
 			printf("group       %s  %s\n", v,
-			       cell(&main, 0, "group_title") ? cell(&main, 0, "group_title") : "");
-		if ((v = cell(&main, 0, "parent")) != NULL)
+			       fl_table_cell(&main, 0, "group_title") ? fl_table_cell(&main, 0, "group_title") : "");
+		if ((v = fl_table_cell(&main, 0, "parent")) != NULL)
 			printf("parent      %s\n", v);
-		if ((v = cell(&main, 0, "class")) != NULL)
+		if ((v = fl_table_cell(&main, 0, "class")) != NULL)
 			printf("class       %s\n", v);
-		v = cell(&main, 0, "withdrawn");
+		v = fl_table_cell(&main, 0, "withdrawn");
 		printf("withdrawn   %s\n", v && strcmp(v, "0") != 0 ? "yes" : "no");
-		print_block("statement", cell(&main, 0, "statement"));
-		print_block("description", cell(&main, 0, "description"));
-		print_params(cell(&main, 0, "params_json"));
-		print_block("guidance", cell(&main, 0, "guidance"));
-		print_block("assessment objectives", cell(&main, 0, "objectives"));
-		print_block("assessment methods", cell(&main, 0, "methods"));
+		print_block("statement", fl_table_cell(&main, 0, "statement"));
+		print_block("description", fl_table_cell(&main, 0, "description"));
+		print_params(fl_table_cell(&main, 0, "params_json"));
+		print_block("guidance", fl_table_cell(&main, 0, "guidance"));
+		print_block("assessment objectives", fl_table_cell(&main, 0, "objectives"));
+		print_block("assessment methods", fl_table_cell(&main, 0, "methods"));
 	}
 	if (rel[0].nrows) {
 		printf("enhancements (%zu):\n", rel[0].nrows);
 		for (r = 0; r < rel[0].nrows; r++) {
-			const char *w = cell(&rel[0], r, "withdrawn");
-			printf("  %-12s %s%s\n", cell(&rel[0], r, "label"),
-			       cell(&rel[0], r, "title"),
+			const char *w = fl_table_cell(&rel[0], r, "withdrawn");
+			printf("  %-12s %s%s\n", fl_table_cell(&rel[0], r, "label"),
+			       fl_table_cell(&rel[0], r, "title"),
 			       w && strcmp(w, "0") != 0 ? " (withdrawn)" : "");
 		}
 	}
@@ -947,26 +936,26 @@ run_show(struct fl_ctx *ctx, const struct fl_args *a)
 		printf("mapped from (Group controls that cover it, %zu):\n",
 		       rel[1].nrows);
 		for (r = 0; r < rel[1].nrows; r++) {
-			const char *l = cell(&rel[1], r, "label");
-			const char *t = cell(&rel[1], r, "title");
-			printf("  %s:%s%s%s\n", cell(&rel[1], r, "catalog"), l,
+			const char *l = fl_table_cell(&rel[1], r, "label");
+			const char *t = fl_table_cell(&rel[1], r, "title");
+			printf("  %s:%s%s%s\n", fl_table_cell(&rel[1], r, "catalog"), l,
 			       strcmp(l, t) ? "  " : "", strcmp(l, t) ? t : "");
 		}
 	}
 	if (rel[2].nrows) {
 		printf("maps to (%zu):\n", rel[2].nrows);
 		for (r = 0; r < rel[2].nrows; r++) {
-			const char *k = cell(&rel[2], r, "catalog");
+			const char *k = fl_table_cell(&rel[2], r, "catalog");
 			if (k)
 				printf("  %-16s %-14s -> %s:%s  %s\n",
-				       cell(&rel[2], r, "framework"),
-				       cell(&rel[2], r, "ref"), k,
-				       cell(&rel[2], r, "label"),
-				       cell(&rel[2], r, "title"));
+				       fl_table_cell(&rel[2], r, "framework"),
+				       fl_table_cell(&rel[2], r, "ref"), k,
+				       fl_table_cell(&rel[2], r, "label"),
+				       fl_table_cell(&rel[2], r, "title"));
 			else
 				printf("  %-16s %-14s (not resolved)\n",
-				       cell(&rel[2], r, "framework"),
-				       cell(&rel[2], r, "ref"));
+				       fl_table_cell(&rel[2], r, "framework"),
+				       fl_table_cell(&rel[2], r, "ref"));
 		}
 	}
 	fflush(stdout);
@@ -1105,7 +1094,7 @@ run_coverage(struct fl_ctx *ctx, const struct fl_args *a)
 		size_t w = 0;
 		int c;
 		for (r = 0; r < t.nrows; r++) {
-			const char *v = cell(&t, r, "covered_json");
+			const char *v = fl_table_cell(&t, r, "covered_json");
 			if (v && strcmp(v, "false") == 0) {
 				t.rows[w++] = t.rows[r];
 				continue;

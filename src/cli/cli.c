@@ -483,12 +483,35 @@ fl_table_add(void *ctx, const struct fl_row *row)
 	return FL_OK;
 }
 
-static int
-is_json_col(const char *name)
+int
+fl_cli_is_json_name(const char *name)
 {
 	size_t n = strlen(name);
 
 	return n > 5 && strcmp(name + n - 5, "_json") == 0;
+}
+
+const char *
+fl_table_cell(const struct fl_table *t, size_t r, const char *name)
+{
+	int c;
+
+	for (c = 0; c < t->ncol; c++)
+		if (strcmp(t->names[c], name) == 0)
+			return t->rows[r][c];
+	return NULL;
+}
+
+int
+fl_cli_finish(struct fl_ctx *ctx, fl_err rc)
+{
+	if (rc == FL_OK)
+		rc = fl_store_commit(ctx->st);
+	if (rc != FL_OK) {
+		fl_store_rollback(ctx->st);
+		return fl_cli_fail(ctx, rc);
+	}
+	return 0;
 }
 
 static void
@@ -496,7 +519,7 @@ json_cell(struct fl_json *j, struct fl_table *t, int c, const char *v)
 {
 	if (v == NULL) {
 		fl_json_null(j);
-	} else if (is_json_col(t->names[c])) {
+	} else if (fl_cli_is_json_name(t->names[c])) {
 		/* already JSON, produced by the store: embed verbatim */
 		if (j->after_key)
 			j->after_key = 0;
@@ -521,7 +544,7 @@ json_key_for(struct fl_json *j, const char *name)
 	char k[128];
 	size_t n = strlen(name);
 
-	if (is_json_col(name) && n - 5 < sizeof k) {
+	if (fl_cli_is_json_name(name) && n - 5 < sizeof k) {
 		memcpy(k, name, n - 5);
 		k[n - 5] = '\0';
 		fl_json_key(j, k);

@@ -130,6 +130,17 @@ int fl_table_print(struct fl_ctx *ctx, struct fl_table *t, const char *cols);
 /* Print one row vertically ("field: value" lines) or as one JSON object. */
 int fl_table_print_one(struct fl_ctx *ctx, struct fl_table *t);
 
+/* Value of column name in row r of t (borrowed), or NULL. */
+const char *fl_table_cell(const struct fl_table *t, size_t r, const char *name);
+/* Whether a column holds JSON text (its name ends in "_json"). */
+int fl_cli_is_json_name(const char *name);
+
+/*
+ * End a writing command: commit when rc is FL_OK, otherwise (or when the
+ * commit fails) roll back, print the error and return its exit code.
+ */
+int fl_cli_finish(struct fl_ctx *ctx, fl_err rc);
+
 /* Whether stderr is a terminal (progress is shown only then). */
 int fl_cli_progress_enabled(void);
 

@@ -86,28 +86,7 @@ days_opt(struct fl_ctx *ctx, const struct fl_args *a, const char *name,
 	return 0;
 }
 
-/* Commit a command's writes, or roll them back and report. */
-static int
-finish(struct fl_ctx *ctx, fl_err rc)
-{
-	if (rc == FL_OK)
-		rc = fl_store_commit(ctx->st);
-	if (rc != FL_OK) {
-		fl_store_rollback(ctx->st);
-		return fl_cli_fail(ctx, rc);
-	}
-	return 0;
-}
-
 /* ---- printing --------------------------------------------------------- */
-
-static int
-is_json_name(const char *n)
-{
-	size_t l = strlen(n);
-
-	return l > 5 && strcmp(n + l - 5, "_json") == 0;
-}
 
 /* A collected table as a JSON array, with the conventions of fl_table_print. */
 static void
@@ -123,7 +102,7 @@ json_table(struct fl_json *j, const struct fl_table *t)
 			const char *v = t->rows[r][c], *n = t->names[c];
 			char key[128];
 
-			if (is_json_name(n) && strlen(n) - 5 < sizeof key) {
+			if (fl_cli_is_json_name(n) && strlen(n) - 5 < sizeof key) {
 				memcpy(key, n, strlen(n) - 5);
 				key[strlen(n) - 5] = '\0';
 				fl_json_key(j, key);
@@ -132,9 +111,9 @@ json_table(struct fl_json *j, const struct fl_table *t)
 			}
 			if (v == NULL)
 				fl_json_null(j);
-			else if (is_json_name(n) && strcmp(v, "true") == 0)
+			else if (fl_cli_is_json_name(n) && strcmp(v, "true") == 0)
 				fl_json_bool(j, 1);
-			else if (is_json_name(n) && strcmp(v, "false") == 0)
+			else if (fl_cli_is_json_name(n) && strcmp(v, "false") == 0)
 				fl_json_bool(j, 0);
 			else if (t->types[c] == FL_COL_INT)
 				fl_json_int(j, strtoll(v, NULL, 10));
@@ -144,17 +123,6 @@ json_table(struct fl_json *j, const struct fl_table *t)
 		fl_json_obj_close(j);
 	}
 	fl_json_arr_close(j);
-}
-
-static const char *
-cell(const struct fl_table *t, size_t r, const char *name)
-{
-	int c;
-
-	for (c = 0; c < t->ncol; c++)
-		if (strcmp(t->names[c], name) == 0)
-			return t->rows[r][c];
-	return NULL;
 }
 
 /*
@@ -174,7 +142,7 @@ text_row(void *vctx, const struct fl_row *row)
 	for (i = 0; i < row->ncol; i++) {
 		size_t n = strlen(row->names[i]);
 		names[i] = row->names[i];
-		if (is_json_name(row->names[i]) && n - 5 < sizeof buf[i]) {
+		if (fl_cli_is_json_name(row->names[i]) && n - 5 < sizeof buf[i]) {
 			memcpy(buf[i], row->names[i], n - 5);
 			buf[i][n - 5] = '\0';
 			names[i] = buf[i];
@@ -320,7 +288,7 @@ run_implement(struct fl_ctx *ctx, const struct fl_args *a)
 	req.justification = fl_arg(a, "justification");
 	if (fl_store_begin(ctx->st) != FL_OK)
 		return fl_cli_fail(ctx, FL_E_DB);
-	code = finish(ctx, fl_store_control_implement(ctx->st, cid, eid, &req,
+	code = fl_cli_finish(ctx, fl_store_control_implement(ctx->st, cid, eid, &req,
 						      &ctx->diag));
 	return code ? code : show_line(ctx, cid, eid);
 }
@@ -398,7 +366,7 @@ evidence_add(struct fl_ctx *ctx, const struct fl_args *a)
 	if (fl_store_begin(ctx->st) != FL_OK)
 		return fl_cli_fail(ctx, FL_E_DB);
 	rc = fl_store_evidence_add(ctx->st, cid, eid, &req, &id, &ctx->diag);
-	if ((code = finish(ctx, rc)) != 0)
+	if ((code = fl_cli_finish(ctx, rc)) != 0)
 		return code;
 	printf("evidence %lld registered for %s in %s\n", id, a->pos[1],
 	       fl_arg(a, "entity"));
@@ -594,7 +562,7 @@ run_test(struct fl_ctx *ctx, const struct fl_args *a)
 	if (fl_store_begin(ctx->st) != FL_OK)
 		return fl_cli_fail(ctx, FL_E_DB);
 	rc = fl_store_control_test(ctx->st, cid, eid, &req, &id, &ctx->diag);
-	if ((code = finish(ctx, rc)) != 0)
+	if ((code = fl_cli_finish(ctx, rc)) != 0)
 		return code;
 	if ((rc = fl_store_control_effectiveness(ctx->st, cid, eid, eff,
 						 sizeof eff)) != FL_OK)
@@ -660,22 +628,22 @@ print_json_show(struct fl_table *info, struct fl_table *impl,
 {
 	struct fl_buf b;
 	struct fl_json j;
-	const char *w = cell(info, 0, "withdrawn");
+	const char *w = fl_table_cell(info, 0, "withdrawn");
 	int rc = 0;
 
 	fl_buf_init(&b, 0);
 	fl_json_init(&j, &b, 0);
 	fl_json_obj_open(&j);
 	fl_json_key(&j, "catalog");
-	fl_json_str(&j, cell(info, 0, "catalog"));
+	fl_json_str(&j, fl_table_cell(info, 0, "catalog"));
 	fl_json_key(&j, "catalog_kind");
-	fl_json_str(&j, cell(info, 0, "catalog_kind"));
+	fl_json_str(&j, fl_table_cell(info, 0, "catalog_kind"));
 	fl_json_key(&j, "control");
-	fl_json_str(&j, cell(info, 0, "control"));
+	fl_json_str(&j, fl_table_cell(info, 0, "control"));
 	fl_json_key(&j, "key");
-	fl_json_str(&j, cell(info, 0, "key"));
+	fl_json_str(&j, fl_table_cell(info, 0, "key"));
 	fl_json_key(&j, "title");
-	fl_json_str(&j, cell(info, 0, "title"));
+	fl_json_str(&j, fl_table_cell(info, 0, "title"));
 	fl_json_key(&j, "withdrawn");
 	fl_json_bool(&j, w && strcmp(w, "0") != 0);
 	fl_json_key(&j, "implementations");
@@ -725,9 +693,9 @@ run_show(struct fl_ctx *ctx, const struct fl_args *a)
 	} else if (ctx->json) {
 		code = print_json_show(&info, &impl, &ev, &tests);
 	} else {
-		printf("%s:%s  %s%s\n\nimplementations:\n", cell(&info, 0, "catalog"),
-		       cell(&info, 0, "control"), cell(&info, 0, "title"),
-		       strcmp(cell(&info, 0, "withdrawn"), "0") ? " (withdrawn)" : "");
+		printf("%s:%s  %s%s\n\nimplementations:\n", fl_table_cell(&info, 0, "catalog"),
+		       fl_table_cell(&info, 0, "control"), fl_table_cell(&info, 0, "title"),
+		       strcmp(fl_table_cell(&info, 0, "withdrawn"), "0") ? " (withdrawn)" : "");
 		fflush(stdout);
 		code = fl_table_print(ctx, &impl,
 				      "entity,status,owner,justification,due,"
@@ -816,7 +784,7 @@ run_policy(struct fl_ctx *ctx, const struct fl_args *a)
 		if (fl_store_begin(ctx->st) != FL_OK)
 			return fl_cli_fail(ctx, FL_E_DB);
 		rc = fl_store_control_policy_set(ctx->st, age, warn, &ctx->diag);
-		if ((code = finish(ctx, rc)) != 0)
+		if ((code = fl_cli_finish(ctx, rc)) != 0)
 			return code;
 	}
 	if ((rc = fl_store_control_policy(ctx->st, &age, &warn)) != FL_OK)

@@ -72,19 +72,6 @@ print_rows(struct fl_ctx *ctx, struct fl_table *t, fl_err rc, const char *cols,
 	return code;
 }
 
-/* Commit the command's transaction, or roll it back and report rc. */
-static int
-finish(struct fl_ctx *ctx, fl_err rc)
-{
-	if (rc == FL_OK)
-		rc = fl_store_commit(ctx->st);
-	if (rc != FL_OK) {
-		fl_store_rollback(ctx->st);
-		return fl_cli_fail(ctx, rc);
-	}
-	return 0;
-}
-
 static int
 begin(struct fl_ctx *ctx)
 {
@@ -169,7 +156,7 @@ run_entity_add(struct fl_ctx *ctx, const struct fl_args *a)
 		return fl_cli_usage(ctx, "'entity add' needs --name NAME");
 	if ((code = check_regime(ctx, e.regime)) != 0 || (code = begin(ctx)) != 0)
 		return code;
-	if ((code = finish(ctx, fl_store_entity_add(ctx->st, &e, &ctx->diag))) != 0)
+	if ((code = fl_cli_finish(ctx, fl_store_entity_add(ctx->st, &e, &ctx->diag))) != 0)
 		return code;
 	printf("created entity %s (%s)\n", e.code, e.name);
 	return 0;
@@ -203,7 +190,7 @@ run_entity_set(struct fl_ctx *ctx, const struct fl_args *a)
 		return fl_cli_usage(ctx, "'entity set' needs --name, --central or --regime");
 	if ((code = check_regime(ctx, e.regime)) != 0 || (code = begin(ctx)) != 0)
 		return code;
-	code = finish(ctx, fl_store_entity_set(ctx->st, a->pos[0], &e, &changed,
+	code = fl_cli_finish(ctx, fl_store_entity_set(ctx->st, a->pos[0], &e, &changed,
 					       &ctx->diag));
 	if (code == 0)
 		printf(changed ? "updated entity %s\n" : "entity %s unchanged\n",
@@ -279,7 +266,7 @@ run_person_add(struct fl_ctx *ctx, const struct fl_args *a)
 		return fl_cli_usage(ctx, "'person add' needs --email EMAIL and --name NAME");
 	if ((code = check_role(ctx, p.role)) != 0 || (code = begin(ctx)) != 0)
 		return code;
-	if ((code = finish(ctx, fl_store_person_add(ctx->st, &p, &ctx->diag))) != 0)
+	if ((code = fl_cli_finish(ctx, fl_store_person_add(ctx->st, &p, &ctx->diag))) != 0)
 		return code;
 	printf("created person %s (%s)\n", p.name, p.role ? p.role : "staff");
 	return 0;
@@ -311,7 +298,7 @@ run_person_set(struct fl_ctx *ctx, const struct fl_args *a)
 				    "--name, --department, --role, --entity");
 	if ((code = check_role(ctx, p.role)) != 0 || (code = begin(ctx)) != 0)
 		return code;
-	code = finish(ctx, fl_store_person_set(ctx->st, a->pos[0], &p, &changed,
+	code = fl_cli_finish(ctx, fl_store_person_set(ctx->st, a->pos[0], &p, &changed,
 					       &ctx->diag));
 	if (code == 0)
 		printf(changed ? "updated person %s\n" : "person %s unchanged\n",
@@ -482,7 +469,7 @@ asset_write(struct fl_ctx *ctx, const struct fl_args *a, enum fl_put_mode mode)
 		code = fl_cli_usage(ctx, "'asset set' needs at least one option "
 				    "(see --help)");
 	if (code == 0 && (code = begin(ctx)) == 0)
-		code = finish(ctx, fl_store_asset_put(ctx->st, &in, mode, &res, &bad,
+		code = fl_cli_finish(ctx, fl_store_asset_put(ctx->st, &in, mode, &res, &bad,
 						      &ctx->diag));
 	tokens_release(t);
 	free(t);
@@ -955,7 +942,7 @@ run_asset_import(struct fl_ctx *ctx, const struct fl_args *a)
 				 "empty file: expected a header row");
 	fl_buf_release(&data);
 	seen_release(&im.seen);
-	code = finish(ctx, rc);
+	code = fl_cli_finish(ctx, rc);
 	if (code == 0) {
 		if (im.ignored.len)
 			fprintf(stderr, "firstline: %s: ignored columns %s\n", file,

@@ -479,14 +479,6 @@ static const struct fl_opt show_opts[] = {
 };
 
 static int
-is_json_name(const char *n)
-{
-	size_t l = strlen(n);
-
-	return l > 5 && strcmp(n + l - 5, "_json") == 0;
-}
-
-static int
 print_section(struct fl_ctx *ctx, const char *title, const char *ref,
 	      fl_err (*list)(struct fl_store *, const char *, fl_row_fn,
 			     void *, struct fl_diag *))
@@ -539,11 +531,11 @@ run_show(struct fl_ctx *ctx, const struct fl_args *a)
 		return code;
 	}
 	for (c = 0; c < t.ncol; c++)
-		if (!is_json_name(t.names[c]) && strlen(t.names[c]) > wmax)
+		if (!fl_cli_is_json_name(t.names[c]) && strlen(t.names[c]) > wmax)
 			wmax = strlen(t.names[c]);
 	for (c = 0; c < t.ncol; c++) {
 		const char *v = t.rows[0][c];
-		if (!is_json_name(t.names[c]))
+		if (!fl_cli_is_json_name(t.names[c]))
 			printf("%-*s  %s\n", (int)wmax, t.names[c], v ? v : "-");
 	}
 	fl_table_release(&t);

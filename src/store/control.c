@@ -116,17 +116,6 @@ struct impl_cur {
 	fl_err err;
 };
 
-static long long
-row_ll(const struct fl_row *row, const char *name)
-{
-	const char *v = fl_row_get(row, name);
-	long n = 0;
-
-	if (v == NULL || fl_parse_long(v, LONG_MIN, LONG_MAX, &n) != 0)
-		return 0;
-	return n;
-}
-
 static fl_err
 impl_row(void *ctx, const struct fl_row *row)
 {
@@ -135,8 +124,8 @@ impl_row(void *ctx, const struct fl_row *row)
 	const char *j = fl_row_get(row, "justification");
 
 	c->found = 1;
-	c->id = row_ll(row, "id");
-	c->owner_id = row_ll(row, "owner_id");
+	c->id = st_row_int(row, "id", 0);
+	c->owner_id = st_row_int(row, "owner_id", 0);
 	fl_strlcpy(c->status, s ? s : "", sizeof c->status);
 	fl_strlcpy(c->due, due ? due : "", sizeof c->due);
 	if (j && (c->justification = fl_strdup(j)) == NULL)

@@ -23,17 +23,6 @@
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static long long
-row_ll(const struct fl_row *row, const char *name, long long dflt)
-{
-	const char *v = fl_row_get(row, name);
-	long x;
-
-	if (v == NULL || fl_parse_long(v, LONG_MIN, LONG_MAX, &x) != 0)
-		return dflt;
-	return x;
-}
-
 static int
 valid_day(const char *s)
 {
@@ -75,8 +64,8 @@ state_row(void *ctx, const struct fl_row *row)
 	const char *v;
 
 	rs->found = 1;
-	rs->id = row_ll(row, "id", 0);
-	rs->entity_id = row_ll(row, "entity_id", 0);
+	rs->id = st_row_int(row, "id", 0);
+	rs->entity_id = st_row_int(row, "entity_id", 0);
 	fl_strlcpy(rs->ref, (v = fl_row_get(row, "ref")) ? v : "", sizeof rs->ref);
 	fl_strlcpy(rs->status, (v = fl_row_get(row, "status")) ? v : "",
 		   sizeof rs->status);
@@ -90,10 +79,10 @@ state_row(void *ctx, const struct fl_row *row)
 		   sizeof rs->reviewed_on);
 	fl_strlcpy(rs->next_review, (v = fl_row_get(row, "next_review")) ? v : "",
 		   sizeof rs->next_review);
-	rs->inh_l = (int)row_ll(row, "inh_likelihood", 0);
-	rs->inh_i = (int)row_ll(row, "inh_impact", 0);
-	rs->res_l = (int)row_ll(row, "res_likelihood", 0);
-	rs->res_i = (int)row_ll(row, "res_impact", 0);
+	rs->inh_l = (int)st_row_int(row, "inh_likelihood", 0);
+	rs->inh_i = (int)st_row_int(row, "inh_impact", 0);
+	rs->res_l = (int)st_row_int(row, "res_likelihood", 0);
+	rs->res_i = (int)st_row_int(row, "res_impact", 0);
 	return FL_OK;
 }
 
@@ -888,12 +877,12 @@ rewrite_row(void *vctx, const struct fl_row *row)
 	memcpy(types, row->types, (size_t)n * sizeof *types);
 	if (fl_row_get(row, "inherent_likelihood"))
 		inh = fl_risk_level(rw->m,
-				    (int)row_ll(row, "inherent_likelihood", 0),
-				    (int)row_ll(row, "inherent_impact", 0));
+				    (int)st_row_int(row, "inherent_likelihood", 0),
+				    (int)st_row_int(row, "inherent_impact", 0));
 	if (fl_row_get(row, "residual_likelihood"))
 		res = fl_risk_level(rw->m,
-				    (int)row_ll(row, "residual_likelihood", 0),
-				    (int)row_ll(row, "residual_impact", 0));
+				    (int)st_row_int(row, "residual_likelihood", 0),
+				    (int)st_row_int(row, "residual_impact", 0));
 	cur = fl_row_get(row, "residual_likelihood") ? res : inh;
 	if (rw->want_level >= 0 && cur != rw->want_level)
 		return FL_OK;
@@ -1138,7 +1127,7 @@ eff_id_row(void *vctx, const struct fl_row *row)
 		l->v = nv;
 		l->cap = ncap;
 	}
-	l->v[l->n].id = row_ll(row, "id", 0);
+	l->v[l->n].id = st_row_int(row, "id", 0);
 	l->v[l->n].text[0] = '\0';
 	l->n++;
 	return FL_OK;
@@ -1158,7 +1147,7 @@ eff_row(void *vctx, const struct fl_row *row)
 	const char *names[MAX_COLS], *vals[MAX_COLS];
 	enum fl_col_type types[MAX_COLS];
 	struct fl_row out;
-	long long id = row_ll(row, "control_id", 0);
+	long long id = st_row_int(row, "control_id", 0);
 	size_t k;
 	int c, n = 0;
 
@@ -1414,7 +1403,7 @@ sweep_row(void *vctx, const struct fl_row *row)
 		s->cap = ncap;
 	}
 	e = &s->v[s->n++];
-	e->id = row_ll(row, "id", 0);
+	e->id = st_row_int(row, "id", 0);
 	fl_strlcpy(e->ref, (v = fl_row_get(row, "ref")) ? v : "", sizeof e->ref);
 	fl_strlcpy(e->title, (v = fl_row_get(row, "title")) ? v : "",
 		   sizeof e->title);

@@ -447,6 +447,17 @@ st_query_json(struct fl_store *st, char **out, const char *sql,
 	return *out ? FL_OK : FL_E_NOMEM;
 }
 
+long long
+st_row_int(const struct fl_row *row, const char *name, long long dflt)
+{
+	const char *v = fl_row_get(row, name);
+	long x;
+
+	if (v == NULL || fl_parse_long(v, LONG_MIN, LONG_MAX, &x) != 0)
+		return dflt;
+	return x;
+}
+
 const char *
 fl_row_get(const struct fl_row *row, const char *name)
 {

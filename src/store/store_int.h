@@ -34,6 +34,11 @@ fl_err st_query_text(struct fl_store *st, char **out, const char *sql,
 fl_err st_query_json(struct fl_store *st, char **out, const char *sql,
 		     const char *types, ...);
 
+/* Integer value of column name in row, or dflt when absent, NULL or not
+ * an integer. */
+long long st_row_int(const struct fl_row *row, const char *name,
+		     long long dflt);
+
 /* Now as ISO-8601 UTC text (fl_now(), so $FIRSTLINE_NOW pins it). */
 void st_now(char out[static 21]);
 
