@@ -19,7 +19,7 @@ build: deps
 	@echo "built $(BUILD)/firstline"
 
 demo: build
-	./$(BUILD)/firstline demo --dir $(DEMO_DIR)
+	./$(BUILD)/firstline demo --dir $(DEMO_DIR) --force
 
 check:
 	@sh scripts/deps.sh check
