@@ -5,10 +5,9 @@
  * analysis (coverage) an ITSO hands to the ISO.
  *
  * The commands wire ingest/ readers to store/ importers inside one
- * transaction: a bad file leaves the database exactly as it was.  They
- * refuse OSCAL profiles (the reader says so): a profile only points into a
- * catalogue, and NIST publishes each baseline's resolved catalogue, which
- * is what `catalog import` reads.
+ * transaction: a bad file leaves the database exactly as it was.  An
+ * OSCAL profile only points into a catalogue: it is resolved against a
+ * framework catalogue already imported (its "modify" is not applied).
  */
 #include "cli.h"
 #include "../ingest/ingest.h"
@@ -279,11 +278,67 @@ on_item(void *vctx, const struct fl_reqlist_item *r)
 	return fl_store_catalog_import_control(o->imp, &cc, NULL, o->d);
 }
 
+/* An OSCAL profile: find its base, then copy the selected controls. */
+struct profile_ctx {
+	struct fl_ctx *ctx;
+	struct fl_catalog_opts *o;
+	struct fl_catalog_import **imp;
+};
+
+static fl_err
+on_profile(void *vctx, const struct fl_oscal_profile *p)
+{
+	struct profile_ctx *pc = vctx;
+	struct fl_diag *d = &pc->ctx->diag;
+	struct fl_catalog_meta m;
+	const char *given = pc->o->base_key;
+	char base[128];
+	fl_err rc;
+
+	if (given != NULL) {
+		fl_strlcpy(base, given, sizeof base);
+	} else {
+		rc = p->nids ? fl_store_catalog_base_for(pc->ctx->st, p->ids,
+							 p->nids, base,
+							 sizeof base)
+			     : FL_E_NOTFOUND;
+		if (rc == FL_E_NOTFOUND)
+			return fl_diag_msg(d, rc, "profile '%s' selects controls"
+					   " of a catalogue that is not imported:"
+					   " import the catalogue first or pass"
+					   " --base KEY", p->title);
+		if (rc == FL_E_INVAL)
+			return fl_diag_msg(d, rc, "profile '%s' selects controls"
+					   " that several imported catalogues"
+					   " have: pass --base KEY", p->title);
+		if (rc != FL_OK)
+			return fl_diag_msg(d, rc, "%s",
+					   fl_store_errmsg(pc->ctx->st));
+	}
+	pc->o->base_key = base;
+	rc = fl_store_catalog_import_new(pc->ctx->st, pc->o, pc->imp);
+	pc->o->base_key = given; /* base is on this stack frame */
+	if (rc != FL_OK)
+		return fl_diag_msg(d, rc, "out of memory");
+	memset(&m, 0, sizeof m);
+	m.title = p->title;
+	m.version = p->version;
+	m.oscal_version = p->oscal_version;
+	m.uuid = p->uuid;
+	m.last_modified = p->last_modified;
+	if ((rc = fl_store_catalog_import_meta(*pc->imp, &m, d)) != FL_OK)
+		return rc;
+	return fl_store_catalog_import_select(*pc->imp, base, p->include_all,
+					      p->ids, p->nids, p->xids,
+					      p->nxids, d);
+}
+
 static const struct fl_opt import_opts[] = {
 	{"key", FL_OPT_VALUE, "KEY", "catalogue key (default: derived from the title)"},
 	{"title", FL_OPT_VALUE, "TITLE", "catalogue title (default: the file's)"},
 	{"base", FL_OPT_VALUE, "KEY",
-	 "store it as a baseline of framework KEY (resolved profiles are recognised)"},
+	 "store it as a baseline of framework KEY (resolved profiles are"
+	 " recognised; a profile's controls are taken from KEY)"},
 	{NULL, 0, NULL, NULL}
 };
 
@@ -317,6 +372,16 @@ run_import(struct fl_ctx *ctx, const struct fl_args *a)
 		fl_buf_release(&b);
 		return fl_cli_fail(ctx, rc);
 	}
+	if (fl_oscal_profile_sniff(b.data, b.len)) {
+		struct profile_ctx pc;
+		pc.ctx = ctx;
+		pc.o = &o;
+		pc.imp = &imp;
+		if ((rc = fl_oscal_profile_parse(b.data, b.len, path, on_profile,
+						 &pc, &ctx->diag)) != FL_OK)
+			goto fail;
+		goto finish;
+	}
 	if ((rc = fl_store_catalog_import_new(ctx->st, &o, &imp)) != FL_OK)
 		goto fail;
 	oc.imp = imp;
@@ -338,12 +403,7 @@ run_import(struct fl_ctx *ctx, const struct fl_args *a)
 	if ((rc = fl_oscal_parse(b.data, b.len, path, NULL, &sink,
 				 &ctx->diag)) != FL_OK) {
 		size_t n = strlen(ctx->diag.msg), pl = strlen(path);
-		/* a profile only points into a catalogue: say what to read */
-		if (rc == FL_E_SYNTAX && strstr(ctx->diag.msg, "profile"))
-			snprintf(ctx->diag.msg + n, sizeof ctx->diag.msg - n,
-				 ": import the resolved baseline catalogue"
-				 " (*-resolved-profile_catalog*.json) instead");
-		else if (rc == FL_E_SYNTAX && pl > 4 &&
+		if (rc == FL_E_SYNTAX && pl > 4 &&
 			 fl_streq_ci(path + pl - 4, ".csv"))
 			snprintf(ctx->diag.msg + n, sizeof ctx->diag.msg - n,
 				 ": a spreadsheet is read by 'catalog import-csv'");
@@ -1211,8 +1271,18 @@ const struct fl_cmd fl_cmds_catalog[] = {
 	 "A requirement list (a JSON object with a \"controls\" array of {id,\n"
 	 "name}, as the DORA and NIS2 lists in the corpus) is read too: one\n"
 	 "control per requirement, key derived from its name (dora, nis2).\n\n"
-	 "OSCAL profiles (*_profile.json) are refused (exit 65): import the\n"
-	 "resolved baseline catalogue NIST publishes next to each profile.\n"
+	 "An OSCAL profile (JSON, as NIST's *_profile.json) is resolved against\n"
+	 "a framework catalogue already imported: --base KEY, or the one\n"
+	 "imported framework that has every selected id (nist-800-53r5 for\n"
+	 "the 800-53 baselines).  It is stored as a baseline catalogue whose\n"
+	 "controls are the selected ones (include-controls with-ids, or\n"
+	 "include-all, less exclude-controls with-ids) with their parent\n"
+	 "controls and groups, each copied from the base.  Its key is derived\n"
+	 "from the title as for resolved baselines, so a profile and the\n"
+	 "resolved catalogue of the same baseline update the same catalogue\n"
+	 "(nist-800-53r5-low).  The profile's \"modify\" (set-params, alters)\n"
+	 "is not applied.  A profile whose base is not imported, or that\n"
+	 "selects an id the base lacks, is refused (exit 65).\n"
 	 "A malformed file is refused with FILE:LINE:COL and exit 65, leaving\n"
 	 "the database as it was; a missing file exits 66.",
 	 import_opts, 1, 1, 0, run_import, NULL},

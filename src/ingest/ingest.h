@@ -118,6 +118,32 @@ fl_err fl_oscal_parse(const char *data, size_t len, const char *filename,
 		      const struct fl_oscal_limits *lim,
 		      const struct fl_oscal_sink *sink, struct fl_diag *d);
 
+/* ---- OSCAL profiles (ingest/profile.c) ----------------------------------- */
+
+/*
+ * An OSCAL profile in JSON, read for what it selects.  The callback gets
+ * the metadata and the selection over all imports: every control of the
+ * base when include_all, else the include-controls with-ids (ids may
+ * repeat), less the exclude-controls with-ids (xids).  Which catalogue the
+ * ids belong to is the caller's business (hrefs are not followed); "merge"
+ * and "modify" are not read.  fl_oscal_profile_sniff says whether a
+ * document's first member is "profile".
+ */
+struct fl_oscal_profile {
+	const char *uuid, *title, *version, *oscal_version, *last_modified;
+	int include_all;
+	const char *const *ids;  /* include-controls with-ids, document order */
+	size_t nids;
+	const char *const *xids; /* exclude-controls with-ids */
+	size_t nxids;
+};
+typedef fl_err (*fl_profile_fn)(void *ctx, const struct fl_oscal_profile *p);
+int fl_oscal_profile_sniff(const char *data, size_t len);
+/* All pointers in the callback are borrowed for the call only. */
+fl_err fl_oscal_profile_parse(const char *data, size_t len,
+			      const char *filename, fl_profile_fn fn,
+			      void *ctx, struct fl_diag *d);
+
 /* ---- requirement lists (ingest/reqlist.c) -------------------------------- */
 
 /*

@@ -1,7 +1,9 @@
 /*
  * catalog: catalogues (frameworks, resolved baselines, the Group's own),
  * their groups and controls, mappings from Group controls to framework
- * requirements, search and coverage.
+ * requirements, search and coverage.  A profile's baseline is built by
+ * copying the selected controls of a stored framework through the same
+ * importer, so it compares before it writes like any other import.
  *
  * Imports compare before they write.  Each group and control the reader
  * reports is looked up under (catalogue, key) and written only when a field
@@ -1887,4 +1889,192 @@ out:
 	free(fw);
 	free(kind);
 	return rc;
+}
+
+/* ---- profiles: a selection of a framework's controls ------------------------ */
+
+/* Index of the row whose column col equals key, or -1 (n is small). */
+static long
+rows_find(const struct rows *l, const char *col, const char *key)
+{
+	size_t i;
+	const char *v;
+
+	if (key == NULL)
+		return -1;
+	for (i = 0; i < l->n; i++)
+		if ((v = rc_get(&l->r[i], col)) != NULL && strcmp(v, key) == 0)
+			return (long)i;
+	return -1;
+}
+
+fl_err
+fl_store_catalog_base_for(struct fl_store *st, const char *const *ids,
+			  size_t nids, char *key, size_t keysz)
+{
+	struct rows fw;
+	size_t i, k, found = 0, some = 0, have;
+	long long n;
+	fl_err rc;
+
+	memset(&fw, 0, sizeof fw);
+	rc = st_query(st, "SELECT id, key FROM catalog WHERE kind = 'framework'"
+		      " ORDER BY key", rows_fn, &fw, "");
+	if (rc == FL_OK)
+		rc = fw.err;
+	for (i = 0; rc == FL_OK && i < fw.n; i++) {
+		for (k = have = 0; k < nids && rc == FL_OK; k++) {
+			rc = st_query_int(st, &n,
+					  "SELECT COUNT(*) FROM control WHERE"
+					  " catalog_id = ? AND key = ?",
+					  "it", rc_int(&fw.r[i], "id"), ids[k]);
+			have += rc == FL_OK && n > 0;
+		}
+		if (rc != FL_OK || have == 0)
+			continue;
+		if (have == nids && found++ == 0)
+			fl_strlcpy(key, rc_get(&fw.r[i], "key"), keysz);
+		/* the only one with any of them: the import names the rest */
+		if (found == 0 && some++ == 0)
+			fl_strlcpy(key, rc_get(&fw.r[i], "key"), keysz);
+	}
+	rows_release(&fw);
+	if (rc != FL_OK)
+		return rc;
+	if (found == 0)
+		return some == 0 ? FL_E_NOTFOUND : some > 1 ? FL_E_INVAL : FL_OK;
+	return found > 1 ? FL_E_INVAL : FL_OK;
+}
+
+fl_err
+fl_store_catalog_import_select(struct fl_catalog_import *imp,
+			       const char *base_key, int all,
+			       const char *const *ids, size_t nids,
+			       const char *const *xids, size_t nxids,
+			       struct fl_diag *d)
+{
+	struct fl_store *st = imp->st;
+	struct rows cs, gs;
+	unsigned char *sel = NULL, *gsel = NULL;
+	long long base_id = 0;
+	long j, seq = 0;
+	size_t i;
+	fl_err rc;
+
+	if ((rc = need_meta(imp, d)) != FL_OK)
+		return rc;
+	memset(&cs, 0, sizeof cs);
+	memset(&gs, 0, sizeof gs);
+	rc = st_query_int(st, &base_id, "SELECT id FROM catalog WHERE key = ?"
+			  " AND kind = 'framework'", "t", base_key);
+	if (rc == FL_E_NOTFOUND)
+		return fl_diag_msg(d, rc, "no framework catalogue '%s' is"
+				   " imported: import it first", base_key);
+	if (rc != FL_OK)
+		return db_diag(imp, rc, d);
+	rc = st_query(st,
+		      "SELECT c.key, c.label, c.title, c.class, c.sort_key,"
+		      " c.withdrawn, c.statement, c.guidance, c.params,"
+		      " c.objectives, c.methods, c.description,"
+		      " p.key AS parent_key, g.key AS group_key"
+		      " FROM control c LEFT JOIN control p ON p.id = c.parent_id"
+		      " LEFT JOIN catalog_group g ON g.id = c.group_id"
+		      " WHERE c.catalog_id = ? ORDER BY c.seq, c.id",
+		      rows_fn, &cs, "i", base_id);
+	if (rc == FL_OK)
+		rc = cs.err;
+	if (rc == FL_OK)
+		rc = st_query(st,
+			      "SELECT g.key, g.title, g.class, p.key AS parent_key"
+			      " FROM catalog_group g LEFT JOIN catalog_group p"
+			      " ON p.id = g.parent_id WHERE g.catalog_id = ?"
+			      " ORDER BY g.seq, g.id",
+			      rows_fn, &gs, "i", base_id);
+	if (rc == FL_OK)
+		rc = gs.err;
+	if (rc != FL_OK)
+		goto out;
+	if ((sel = calloc(cs.n + 1, 1)) == NULL ||
+	    (gsel = calloc(gs.n + 1, 1)) == NULL) {
+		rc = FL_E_NOMEM;
+		goto out;
+	}
+	if (all)
+		memset(sel, 1, cs.n);
+	for (i = 0; i < nids + nxids; i++) {
+		const char *id = i < nids ? ids[i] : xids[i - nids];
+		if ((j = rows_find(&cs, "key", id)) < 0) {
+			rc = fl_diag_msg(d, FL_E_SYNTAX,
+					 "the profile selects '%s', which catalogue"
+					 " '%s' does not have", id, base_key);
+			goto out;
+		}
+		sel[j] = i < nids; /* exclusions come after inclusions */
+	}
+	/* ancestors: an enhancement is shown under its control */
+	for (i = 0; i < cs.n; i++) {
+		if (!sel[i])
+			continue;
+		j = (long)i;
+		while ((j = rows_find(&cs, "key", rc_get(&cs.r[j], "parent_key"))) >= 0 &&
+		       !sel[j])
+			sel[j] = 1;
+	}
+	/* the groups holding a selected control, with their ancestors */
+	for (i = 0; i < cs.n; i++) {
+		if (!sel[i])
+			continue;
+		j = rows_find(&gs, "key", rc_get(&cs.r[i], "group_key"));
+		while (j >= 0 && !gsel[j]) {
+			gsel[j] = 1;
+			j = rows_find(&gs, "key", rc_get(&gs.r[j], "parent_key"));
+		}
+	}
+	for (i = 0; i < gs.n && rc == FL_OK; i++) {
+		struct fl_catalog_group g;
+		if (!gsel[i])
+			continue;
+		memset(&g, 0, sizeof g);
+		g.key = rc_get(&gs.r[i], "key");
+		g.title = rc_get(&gs.r[i], "title");
+		g.class = rc_get(&gs.r[i], "class");
+		g.parent_key = rc_get(&gs.r[i], "parent_key");
+		g.seq = seq++;
+		rc = fl_store_catalog_import_group(imp, &g, d);
+	}
+	seq = 0;
+	for (i = 0; i < cs.n && rc == FL_OK; i++) {
+		const struct rowcopy *r = &cs.r[i];
+		struct fl_catalog_control c;
+		if (!sel[i])
+			continue;
+		memset(&c, 0, sizeof c);
+		c.key = rc_get(r, "key");
+		c.label = rc_get(r, "label");
+		c.title = rc_get(r, "title");
+		c.class = rc_get(r, "class");
+		c.sort_key = rc_get(r, "sort_key");
+		c.group_key = rc_get(r, "group_key");
+		c.parent_key = rc_get(r, "parent_key");
+		c.withdrawn = rc_int(r, "withdrawn") != 0;
+		c.statement = rc_get(r, "statement");
+		c.guidance = rc_get(r, "guidance");
+		c.params_json = rc_get(r, "params");
+		c.objectives = rc_get(r, "objectives");
+		c.methods = rc_get(r, "methods");
+		c.description = rc_get(r, "description");
+		c.seq = seq++;
+		rc = fl_store_catalog_import_control(imp, &c, NULL, d);
+	}
+	free(sel);
+	free(gsel);
+	rows_release(&cs);
+	rows_release(&gs);
+	return rc;
+out:
+	free(sel);
+	free(gsel);
+	rows_release(&cs);
+	rows_release(&gs);
+	return db_diag(imp, rc, d);
 }

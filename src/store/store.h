@@ -351,6 +351,27 @@ void fl_store_catalog_derive(const char *title, const char *framework,
 			     size_t kindsz, char *base, size_t basesz);
 
 /*
+ * A profile's selection (cli/ reads the profile with ingest/profile.c):
+ * after _meta, import into the baseline the controls of framework
+ * catalogue base_key whose keys are in ids (every control when all), less
+ * those in xids, together with their ancestors (an enhancement keeps its
+ * control, as NIST's resolved baselines do) and the groups holding them.
+ * Each control's fields are copied from the base.  base_key not imported
+ * as a framework: FL_E_NOTFOUND; an id the base lacks: FL_E_SYNTAX naming
+ * it; nothing is imported then.
+ */
+fl_err fl_store_catalog_import_select(struct fl_catalog_import *imp,
+				      const char *base_key, int all,
+				      const char *const *ids, size_t nids,
+				      const char *const *xids, size_t nxids,
+				      struct fl_diag *d);
+/* The key of the one framework catalogue holding every id (or, when none
+ * holds all, the only one holding any): FL_E_NOTFOUND when none holds
+ * any, FL_E_INVAL when several qualify. */
+fl_err fl_store_catalog_base_for(struct fl_store *st, const char *const *ids,
+				 size_t nids, char *key, size_t keysz);
+
+/*
  * Resolve mappings whose framework is framework (all when NULL): a ref
  * resolves to the control of the catalogue with that key whose label or
  * key equals it, ignoring case and spaces (AC-2(1) -> ac-2.1).  *changed

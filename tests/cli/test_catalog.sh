@@ -190,6 +190,11 @@ fi
 
 export FIRSTLINE_DB=$PWD/corpus.db
 check_exit "corpus db init" 0 fl init
+dbdump corpus.db >dump0.txt
+check_exit "profile before its framework: refused (exit 65)" 65 fl catalog import "$BL/NIST_SP-800-53_rev5_LOW-baseline_profile.json"
+check_grep "profile before its framework: says import it or --base" "selects controls of a catalogue that is not imported.*--base KEY" err.txt
+dbdump corpus.db >dump1.txt
+if cmp -s dump0.txt dump1.txt; then ok "refused profile: database unchanged"; else not_ok "refused profile: database unchanged"; fi
 t0=$(date +%s%N)
 check_exit "import NIST SP 800-53 rev5" 0 fl catalog import "$N53"
 t1=$(date +%s%N)
@@ -215,13 +220,27 @@ check_grep "CSF: GV.OC current" '"key":"GV.OC",[^}]*"withdrawn":0}' list.json
 for lvl in LOW:149:nist-800-53r5-low MODERATE:287:nist-800-53r5-moderate HIGH:370:nist-800-53r5-high PRIVACY:102:nist-800-53r5-privacy; do
 	name=${lvl%%:*} rest=${lvl#*:}
 	want=${rest%%:*} key=${rest#*:}
-	check_exit "import $name baseline (resolved catalogue)" 0 fl catalog import "$BL/NIST_SP-800-53_rev5_$name-baseline-resolved-profile_catalog-min.json"
-	check_grep "$name: key $key, kind baseline" "$key: imported baseline" out.txt
+	n0=$(audit_count)
+	check_exit "import $name profile" 0 fl catalog import "$BL/NIST_SP-800-53_rev5_$name-baseline_profile.json"
+	check_grep "$name profile: key $key, kind baseline" "$key: imported baseline" out.txt
 	fl catalog stats --json >stats.json
-	check_grep "$name: $want controls (controls + enhancements)" "\"id\":\"$key\",[^}]*\"controls\":$want," stats.json
-	check_exit "$name profile refused (exit 65)" 65 fl catalog import "$BL/NIST_SP-800-53_rev5_$name-baseline_profile.json"
-	check_grep "$name profile: says profile and what to import" "profile.*resolved baseline catalogue" err.txt
+	check_grep "$name profile: $want controls" "\"id\":\"$key\",[^}]*\"controls\":$want," stats.json
+	check "$name profile: one audit entry" "$((n0 + 1))" "$(audit_count)"
+	check_exit "$name profile again" 0 fl catalog import "$BL/NIST_SP-800-53_rev5_$name-baseline_profile.json"
+	check_grep "$name profile again: unchanged" "$key: unchanged" out.txt
+	check "$name profile again: no audit entry" "$((n0 + 1))" "$(audit_count)"
+	check_exit "import $name baseline (resolved catalogue)" 0 fl catalog import "$BL/NIST_SP-800-53_rev5_$name-baseline-resolved-profile_catalog-min.json"
+	check_grep "$name resolved: same key $key, kind baseline" "$key: updated baseline" out.txt
+	fl catalog stats --json >stats.json
+	check_grep "$name resolved: $want controls (controls + enhancements)" "\"id\":\"$key\",[^}]*\"controls\":$want," stats.json
+	check "$name: one baseline catalogue for profile and resolved" "1" "$(grep -o "\"id\":\"$key\"" stats.json | wc -l | tr -d ' ')"
 done
+dbdump corpus.db >dump1.txt
+check_exit "profile selecting an unknown id: refused (exit 65)" 65 fl catalog import "$FX/profile-unknown-id.json"
+check_grep "unknown id: names it" "'zz-99'" err.txt
+dbdump corpus.db >dump2.txt
+if cmp -s dump1.txt dump2.txt; then ok "unknown id: database unchanged"; else not_ok "unknown id: database unchanged"; fi
+check_exit "profile with --base of no framework: refused (exit 65)" 65 fl catalog import --base nope "$BL/NIST_SP-800-53_rev5_LOW-baseline_profile.json"
 check "baseline controls: python agrees (LOW top-level + enhancements)" "131+18" "$(python3 -c "
 import json,sys
 d=json.load(open(sys.argv[1]))['catalog']
