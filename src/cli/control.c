@@ -19,46 +19,26 @@
 static int
 find_control(struct fl_ctx *ctx, const char *ref, long long *id)
 {
-	fl_err rc = fl_store_control_find(ctx->st, ref, id);
+	fl_err rc = fl_store_control_resolve(ctx->st, ref, id, &ctx->diag);
 
-	if (rc == FL_E_NOTFOUND)
-		return fl_cli_error(FL_EX_DATA, "no control '%s'", ref);
-	if (rc == FL_E_INVAL)
-		return fl_cli_error(FL_EX_DATA,
-				    "control '%s' is ambiguous: name its catalogue "
-				    "(CATALOG:KEY)",
-				    ref);
-	if (rc != FL_OK)
-		return fl_cli_fail(ctx, rc);
-	return 0;
+	return rc == FL_OK ? 0 : fl_cli_fail(ctx, rc);
 }
 
 static int
 find_entity(struct fl_ctx *ctx, const char *key, long long *id)
 {
-	fl_err rc = fl_store_entity_find(ctx->st, key, id);
+	fl_err rc = fl_store_entity_resolve(ctx->st, key, id, &ctx->diag);
 
-	if (rc == FL_E_NOTFOUND)
-		return fl_cli_error(FL_EX_DATA, "no entity '%s'", key);
-	if (rc != FL_OK)
-		return fl_cli_fail(ctx, rc);
-	return 0;
+	return rc == FL_OK ? 0 : fl_cli_fail(ctx, rc);
 }
 
 static int
 find_person(struct fl_ctx *ctx, const char *key, long long *id)
 {
-	fl_err rc = fl_store_person_find(ctx->st, key, id, NULL, 0);
+	fl_err rc = fl_store_person_resolve(ctx->st, "person", key, id, NULL, 0,
+					    &ctx->diag);
 
-	if (rc == FL_E_NOTFOUND)
-		return fl_cli_error(FL_EX_DATA, "no person '%s'", key);
-	if (rc == FL_E_INVAL)
-		return fl_cli_error(FL_EX_DATA,
-				    "person '%s' is ambiguous: several people "
-				    "have that name; use the e-mail", key);
-	if (rc != FL_OK)
-		return fl_cli_fail(ctx, rc);
-	return 0;
+	return rc == FL_OK ? 0 : fl_cli_fail(ctx, rc);
 }
 
 /* The optional --entity filter: 0 when not given. */

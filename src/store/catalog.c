@@ -2078,3 +2078,17 @@ out:
 	rows_release(&gs);
 	return db_diag(imp, rc, d);
 }
+
+fl_err
+fl_store_control_resolve(struct fl_store *st, const char *ref, long long *id,
+			 struct fl_diag *d)
+{
+	fl_err rc = fl_store_control_find(st, ref, id);
+
+	if (rc == FL_E_NOTFOUND)
+		return fl_diag_msg(d, rc, "unknown control '%s'", ref);
+	if (rc == FL_E_INVAL)
+		return fl_diag_msg(d, rc, "control '%s' is ambiguous: name its "
+				   "catalogue (CATALOG:KEY)", ref);
+	return rc;
+}

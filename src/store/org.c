@@ -515,11 +515,12 @@ person_image(struct fl_store *st, long long id, char **out)
 }
 
 /* Resolve a person reference with a message for each way it can fail. */
-static fl_err
-find_person_msg(struct fl_store *st, const char *what, const char *key,
-		long long *id, struct fl_diag *d)
+fl_err
+fl_store_person_resolve(struct fl_store *st, const char *what,
+			const char *key, long long *id, char *role,
+			size_t rolesz, struct fl_diag *d)
 {
-	fl_err rc = fl_store_person_find(st, key, id, NULL, 0);
+	fl_err rc = fl_store_person_find(st, key, id, role, rolesz);
 
 	if (rc == FL_E_NOTFOUND)
 		return fl_diag_msg(d, rc, "unknown %s '%s' (no person with that "
@@ -530,9 +531,9 @@ find_person_msg(struct fl_store *st, const char *what, const char *key,
 	return rc;
 }
 
-static fl_err
-find_entity_msg(struct fl_store *st, const char *key, long long *id,
-		struct fl_diag *d)
+fl_err
+fl_store_entity_resolve(struct fl_store *st, const char *key, long long *id,
+			struct fl_diag *d)
 {
 	fl_err rc = fl_store_entity_find(st, key, id);
 
@@ -595,7 +596,7 @@ fl_store_person_add(struct fl_store *st, const struct fl_person_in *p,
 	if ((rc = check_person_fields(st, p, 0, email, sizeof email, d)) != FL_OK)
 		return rc;
 	if (p->entity && *p->entity &&
-	    (rc = find_entity_msg(st, p->entity, &entity, d)) != FL_OK)
+	    (rc = fl_store_entity_resolve(st, p->entity, &entity, d)) != FL_OK)
 		return rc;
 	st_now(now);
 	rc = st_exec(st,
@@ -627,12 +628,12 @@ fl_store_person_set(struct fl_store *st, const char *key,
 	fl_err rc;
 
 	*changed = 0;
-	if ((rc = find_person_msg(st, "person", key, &id, d)) != FL_OK)
+	if ((rc = fl_store_person_resolve(st, "person", key, &id, NULL, 0, d)) != FL_OK)
 		return rc;
 	if ((rc = check_person_fields(st, p, id, email, sizeof email, d)) != FL_OK)
 		return rc;
 	if (p->entity && *p->entity &&
-	    (rc = find_entity_msg(st, p->entity, &entity, d)) != FL_OK)
+	    (rc = fl_store_entity_resolve(st, p->entity, &entity, d)) != FL_OK)
 		return rc;
 	if ((rc = person_image(st, id, &before)) != FL_OK)
 		return rc;
@@ -682,7 +683,7 @@ fl_store_person_list(struct fl_store *st, const char *role, const char *entity,
 	if (role && !fl_person_role_valid(role))
 		return fl_diag_msg(d, FL_E_INVAL, "unknown role '%s' (one of "
 				   FL_PERSON_ROLES ")", role);
-	if (entity && (rc = find_entity_msg(st, entity, &eid, d)) != FL_OK)
+	if (entity && (rc = fl_store_entity_resolve(st, entity, &eid, d)) != FL_OK)
 		return rc;
 	return st_query(st,
 			PERSON_COLS " WHERE (CAST(? AS TEXT) IS NULL"
@@ -696,7 +697,7 @@ fl_store_person_show(struct fl_store *st, const char *key, fl_row_fn fn,
 		     void *ctx, struct fl_diag *d)
 {
 	long long id = 0;
-	fl_err rc = find_person_msg(st, "person", key, &id, d);
+	fl_err rc = fl_store_person_resolve(st, "person", key, &id, NULL, 0, d);
 
 	if (rc != FL_OK)
 		return rc;
@@ -1067,11 +1068,11 @@ fl_store_asset_put(struct fl_store *st, const struct fl_asset_in *in,
 		goto out;
 	*bad = FL_AF_OWNER;
 	if (in->owner && *in->owner &&
-	    (rc = find_person_msg(st, "owner", in->owner, &owner, d)) != FL_OK)
+	    (rc = fl_store_person_resolve(st, "owner", in->owner, &owner, NULL, 0, d)) != FL_OK)
 		goto out;
 	*bad = FL_AF_ENTITY;
 	if (in->entity && *in->entity &&
-	    (rc = find_entity_msg(st, in->entity, &entity, d)) != FL_OK)
+	    (rc = fl_store_entity_resolve(st, in->entity, &entity, d)) != FL_OK)
 		goto out;
 	if ((want = malloc(sizeof *want)) == NULL) {
 		rc = FL_E_NOMEM;
@@ -1228,7 +1229,7 @@ fl_store_asset_list(struct fl_store *st, const char *entity, const char *tag,
 	size_t k, o = 0;
 	fl_err rc;
 
-	if (entity && (rc = find_entity_msg(st, entity, &eid, d)) != FL_OK)
+	if (entity && (rc = fl_store_entity_resolve(st, entity, &eid, d)) != FL_OK)
 		return rc;
 	if (tag) {
 		if (canon_tag(tag, canon, sizeof canon) != 0)
@@ -1269,4 +1270,16 @@ fl_store_asset_show(struct fl_store *st, const char *key, fl_row_fn fn,
 	if (rc != FL_OK)
 		return rc;
 	return st_query(st, ASSET_COLS " WHERE a.id = ?", asset_row, &x, "i", id);
+}
+
+fl_err
+fl_store_asset_resolve(struct fl_store *st, const char *key, long long *id,
+		       struct fl_diag *d)
+{
+	fl_err rc = fl_store_asset_find(st, key, id);
+
+	if (rc == FL_E_NOTFOUND)
+		return fl_diag_msg(d, rc, "unknown asset '%s' (no asset with that "
+				   "name, hostname or address)", key);
+	return rc;
 }

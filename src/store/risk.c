@@ -221,46 +221,6 @@ touch(struct fl_store *st, long long id)
 
 /* ---- lookups of related objects ---------------------------------------- */
 
-static fl_err
-find_person(struct fl_store *st, const char *what, const char *key,
-	    long long *id, char *role, size_t rolesz, struct fl_diag *d)
-{
-	fl_err rc = fl_store_person_find(st, key, id, role, rolesz);
-
-	if (rc == FL_E_NOTFOUND)
-		return fl_diag_msg(d, rc, "%s '%s': no such person", what, key);
-	if (rc == FL_E_INVAL)
-		return fl_diag_msg(d, rc, "%s '%s' is ambiguous: several "
-				   "people have that name; use the e-mail",
-				   what, key);
-	return rc;
-}
-
-static fl_err
-find_control(struct fl_store *st, const char *key, long long *id,
-	     struct fl_diag *d)
-{
-	fl_err rc = fl_store_control_find(st, key, id);
-
-	if (rc == FL_E_NOTFOUND)
-		return fl_diag_msg(d, rc, "control '%s': no such control", key);
-	if (rc == FL_E_INVAL)
-		return fl_diag_msg(d, rc, "control '%s' is ambiguous: name the "
-				   "catalogue (CATALOG:KEY)", key);
-	return rc;
-}
-
-static fl_err
-find_asset(struct fl_store *st, const char *key, long long *id,
-	   struct fl_diag *d)
-{
-	fl_err rc = fl_store_asset_find(st, key, id);
-
-	if (rc == FL_E_NOTFOUND)
-		return fl_diag_msg(d, rc, "asset '%s': no such asset", key);
-	return rc;
-}
-
 /*
  * Resolve all names first, then link: a bad name anywhere refuses the
  * whole command before anything is written.
@@ -283,9 +243,9 @@ link_all(struct fl_store *st, long long risk_id, const char *const *controls,
 	if ((ids = calloc(n, sizeof *ids)) == NULL)
 		return FL_E_NOMEM;
 	for (k = 0; k < ncontrols && rc == FL_OK; k++)
-		rc = find_control(st, controls[k], &ids[k], d);
+		rc = fl_store_control_resolve(st, controls[k], &ids[k], d);
 	for (k = 0; k < nassets && rc == FL_OK; k++)
-		rc = find_asset(st, assets[k], &ids[ncontrols + k], d);
+		rc = fl_store_asset_resolve(st, assets[k], &ids[ncontrols + k], d);
 	for (k = 0; k < ncontrols && rc == FL_OK; k++) {
 		id = ids[k];
 		rc = st_exec(st,
@@ -456,13 +416,11 @@ fl_store_risk_create(struct fl_store *st, const struct fl_risk_new *r,
 	ref[0] = '\0';
 	if (r->title == NULL || *r->title == '\0')
 		return fl_diag_msg(d, FL_E_INVAL, "a risk needs a title");
-	if (r->entity && (rc = fl_store_entity_find(st, r->entity, &entity)) != FL_OK)
-		return rc == FL_E_NOTFOUND
-			? fl_diag_msg(d, rc, "entity '%s': no such entity",
-				      r->entity)
-			: rc;
+	if (r->entity &&
+	    (rc = fl_store_entity_resolve(st, r->entity, &entity, d)) != FL_OK)
+		return rc;
 	if (r->owner &&
-	    (rc = find_person(st, "owner", r->owner, &owner, NULL, 0, d)) != FL_OK)
+	    (rc = fl_store_person_resolve(st, "owner", r->owner, &owner, NULL, 0, d)) != FL_OK)
 		return rc;
 	/* the next number after the highest reference ever given */
 	rc = st_query_int(st, &next,
@@ -669,7 +627,7 @@ fl_store_risk_treat(struct fl_store *st, const char *ref,
 		if (!valid_day(t->due))
 			return fl_diag_msg(d, FL_E_INVAL, "due date '%s' is "
 					   "not a date (YYYY-MM-DD)", t->due);
-		if ((rc = find_person(st, "owner", t->owner, &owner, NULL, 0,
+		if ((rc = fl_store_person_resolve(st, "owner", t->owner, &owner, NULL, 0,
 				      d)) != FL_OK)
 			return rc;
 		break;
@@ -679,7 +637,7 @@ fl_store_risk_treat(struct fl_store *st, const char *ref,
 			return fl_diag_msg(d, FL_E_INVAL, "an acceptance needs "
 					   "--approver, --justification and "
 					   "--expires");
-		if ((rc = find_person(st, "approver", t->approver, &approver,
+		if ((rc = fl_store_person_resolve(st, "approver", t->approver, &approver,
 				      role, sizeof role, d)) != FL_OK)
 			return rc;
 		if (!approver_role(role))
@@ -939,11 +897,9 @@ fl_store_risk_list(struct fl_store *st, const struct fl_risk_matrix *m,
 
 	if (f->level && (rw.want_level = fl_risk_level_find(m, f->level)) < 0)
 		return fl_diag_msg(d, FL_E_INVAL, "unknown level '%s'", f->level);
-	if (f->entity && (rc = fl_store_entity_find(st, f->entity, &entity)) != FL_OK)
-		return rc == FL_E_NOTFOUND
-			? fl_diag_msg(d, rc, "entity '%s': no such entity",
-				      f->entity)
-			: rc;
+	if (f->entity &&
+	    (rc = fl_store_entity_resolve(st, f->entity, &entity, d)) != FL_OK)
+		return rc;
 	return st_query(st,
 			"SELECT " RISK_LIST_COLS ", (SELECT COUNT(*) FROM"
 			" escalation x WHERE x.risk_id = r.id AND x.ack_at IS"
@@ -1349,7 +1305,7 @@ fl_store_risk_ack(struct fl_store *st, long long id, const char *by,
 	if (acked)
 		return fl_diag_msg(d, FL_E_INVAL, "escalation %lld is already "
 				   "acknowledged", id);
-	if ((rc = find_person(st, "--by", by, &person, role, sizeof role,
+	if ((rc = fl_store_person_resolve(st, "--by", by, &person, role, sizeof role,
 			      d)) != FL_OK)
 		return rc;
 	if (!approver_role(role))

@@ -111,6 +111,18 @@ fl_err fl_store_entity_find(struct fl_store *st, const char *key,
 			    long long *id);
 fl_err fl_store_asset_find(struct fl_store *st, const char *key,
 			   long long *id);
+/*
+ * The same lookups for a command's arguments: on failure d says what the
+ * reference was for (what: "owner", "approver", ...) and how to fix it, so
+ * every command words a missing or ambiguous reference alike.
+ */
+fl_err fl_store_person_resolve(struct fl_store *st, const char *what,
+			       const char *key, long long *id, char *role,
+			       size_t rolesz, struct fl_diag *d);
+fl_err fl_store_entity_resolve(struct fl_store *st, const char *key,
+			       long long *id, struct fl_diag *d);
+fl_err fl_store_asset_resolve(struct fl_store *st, const char *key,
+			      long long *id, struct fl_diag *d);
 
 /*
  * Writes.  Each validates its input, refuses with FL_E_INVAL (bad or
@@ -224,6 +236,9 @@ fl_err fl_store_asset_show(struct fl_store *st, const char *key,
  */
 fl_err fl_store_control_find(struct fl_store *st, const char *ref,
 			     long long *id);
+/* The same, with a message in d for a missing or ambiguous reference. */
+fl_err fl_store_control_resolve(struct fl_store *st, const char *ref,
+				long long *id, struct fl_diag *d);
 
 /*
  * Importing a catalogue.  The caller (cli/) reads the file with an ingest/
