@@ -97,8 +97,8 @@ fl_store_entity_find(struct fl_store *st, const char *key, long long *id)
  * The canonical spelling of an IP address into out (at least
  * INET6_ADDRSTRLEN bytes); 0 when s is one, -1 when not.
  */
-static int
-canon_ip(const char *s, char *out, size_t outsz)
+int
+st_canon_ip(const char *s, char *out, size_t outsz)
 {
 	unsigned char bin[16];
 
@@ -120,7 +120,7 @@ fl_store_asset_find(struct fl_store *st, const char *key, long long *id)
 
 	if (rc != FL_E_NOTFOUND)
 		return rc;
-	if (canon_ip(key, canon, sizeof canon) == 0)
+	if (st_canon_ip(key, canon, sizeof canon) == 0)
 		return st_query_int(st, id,
 				    "SELECT asset_id FROM asset_address"
 				    " WHERE kind = 'ip' AND value = ?",
@@ -740,7 +740,7 @@ collect_addrs(const struct fl_asset_in *in, struct addrs *s,
 	for (k = 0; in->hostnames && k < in->nhostnames; k++) {
 		const char *h = in->hostnames[k];
 		*bad = FL_AF_HOSTNAMES;
-		if (canon_ip(h, v, sizeof v) == 0)
+		if (st_canon_ip(h, v, sizeof v) == 0)
 			return fl_diag_msg(d, FL_E_INVAL, "'%s' is an IP address, "
 					   "not a hostname", h);
 		if (canon_hostname(h, v, sizeof v) != 0)
@@ -755,7 +755,7 @@ collect_addrs(const struct fl_asset_in *in, struct addrs *s,
 	}
 	for (k = 0; in->ips && k < in->nips; k++) {
 		*bad = FL_AF_IPS;
-		if (canon_ip(in->ips[k], v, sizeof v) != 0)
+		if (st_canon_ip(in->ips[k], v, sizeof v) != 0)
 			return fl_diag_msg(d, FL_E_INVAL, "invalid IP address '%s'",
 					   in->ips[k]);
 		if (addrs_has(s, "ip", v))

@@ -16,6 +16,14 @@
 
 /* Run a statement that returns no rows (or whose rows are ignored). */
 fl_err st_exec(struct fl_store *st, const char *sql, const char *types, ...);
+/*
+ * An INSERT of one row into a table with an {{ID}} key; *id receives the
+ * new row's id.  (SQLite reads it from the connection; "RETURNING id" would
+ * build a temporary table per execution, too slow for an import's hot
+ * path.  Another back end appends RETURNING itself.)
+ */
+fl_err st_insert(struct fl_store *st, long long *id, const char *sql,
+		 const char *types, ...);
 /* Rows changed by the last st_exec. */
 long long st_changes(struct fl_store *st);
 /* Run a query; fn is called per row (fn may be NULL to only count). */
@@ -38,6 +46,10 @@ fl_err st_query_json(struct fl_store *st, char **out, const char *sql,
  * an integer. */
 long long st_row_int(const struct fl_row *row, const char *name,
 		     long long dflt);
+
+/* An IPv4 or IPv6 address in inet_ntop's canonical form (out: at least
+ * INET6_ADDRSTRLEN bytes); 0 when s is one, -1 when not. */
+int st_canon_ip(const char *s, char *out, size_t outsz);
 
 /* Now as ISO-8601 UTC text (fl_now(), so $FIRSTLINE_NOW pins it). */
 void st_now(char out[static 21]);

@@ -187,8 +187,16 @@ fl_json_num(struct fl_json *j, double v)
 	json_pre_value(j);
 	if (!isfinite(v))
 		fl_buf_puts(j->out, "null");
-	else
-		fl_buf_printf(j->out, "%.17g", v);
+	else {
+		/* the shortest of %.15g and %.17g that reads back as v, so
+		 * 7.1 prints as 7.1 and not 7.0999999999999996 */
+		char tmp[40];
+
+		snprintf(tmp, sizeof(tmp), "%.15g", v);
+		if (strtod(tmp, NULL) != v)
+			snprintf(tmp, sizeof(tmp), "%.17g", v);
+		fl_buf_puts(j->out, tmp);
+	}
 }
 
 void
