@@ -1,13 +1,17 @@
 #!/bin/sh
 # deps.sh: make sure the Debian packages firstline builds and tests with are
 # installed.  As root, installs what is missing with apt-get; otherwise
-# prints the exact apt-get line and fails.  Usage: deps.sh build|check
+# prints the exact apt-get line and fails.  Usage: deps.sh build|check|fuzz|bench
 set -eu
 mode=${1:-build}
 # fuzz: the libFuzzer builds need clang and its runtime
 pkgs="gcc make meson ninja-build pkg-config python3 libsqlite3-dev libjansson-dev libexpat1-dev libsodium-dev"
 if [ "$mode" = check ]; then
 	pkgs="$pkgs libcmocka-dev sqlite3"
+fi
+# bench: bench/import.sh compares with expat's xmlwf and measures with GNU time
+if [ "$mode" = bench ]; then
+	pkgs="$pkgs expat time"
 fi
 if [ "$mode" = fuzz ]; then
 	pkgs="$pkgs libcmocka-dev clang libclang-rt-dev"

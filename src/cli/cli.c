@@ -13,7 +13,7 @@
 
 static const struct fl_cmd *const groups[] = {
 	fl_cmds_misc, fl_cmds_org, fl_cmds_catalog, fl_cmds_control,
-	fl_cmds_risk, fl_cmds_audit, fl_cmds_demo, NULL
+	fl_cmds_risk, fl_cmds_vuln, fl_cmds_audit, fl_cmds_demo, NULL
 };
 
 /* One line per command group for the main help and the man pages. */
@@ -26,6 +26,7 @@ static const struct {
 	{"catalog", "framework catalogues (OSCAL) and the Group control catalogue"},
 	{"control", "implementation per entity, evidence, effectiveness tests"},
 	{"risk", "the IT security risk register, treatment and ISO escalation"},
+	{"vuln", "scanner reports: import, findings, KEV/EPSS, priority and SLA"},
 	{"audit", "the hash-chained audit trail: list and verify"},
 	{NULL, NULL}
 };
@@ -536,6 +537,12 @@ json_cell(struct fl_json *j, struct fl_table *t, int c, const char *v)
 	} else {
 		fl_json_str(j, v);
 	}
+}
+
+void
+fl_table_json_cell(struct fl_json *j, struct fl_table *t, int c, const char *v)
+{
+	json_cell(j, t, c, v);
 }
 
 static void

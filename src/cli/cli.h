@@ -89,6 +89,7 @@ extern const struct fl_cmd fl_cmds_control[];
 extern const struct fl_cmd fl_cmds_risk[];
 extern const struct fl_cmd fl_cmds_audit[];
 extern const struct fl_cmd fl_cmds_demo[];
+extern const struct fl_cmd fl_cmds_vuln[];
 
 /* ---- errors -------------------------------------------------------- */
 
@@ -132,6 +133,10 @@ int fl_table_print_one(struct fl_ctx *ctx, struct fl_table *t);
 
 /* Value of column name in row r of t (borrowed), or NULL. */
 const char *fl_table_cell(const struct fl_table *t, size_t r, const char *name);
+/* Write cell (c, value v) of t as a JSON value, typed as fl_table_print
+ * does (numbers as numbers, *_json columns verbatim). */
+void fl_table_json_cell(struct fl_json *j, struct fl_table *t, int c,
+			const char *v);
 /* Whether a column holds JSON text (its name ends in "_json"). */
 int fl_cli_is_json_name(const char *name);
 

@@ -213,4 +213,56 @@ enum fl_evidence_state fl_evidence_state(int has_expiry, int days_left,
 const char *fl_evidence_state_name(enum fl_evidence_state s);
 /* END SECTION control */
 
+/* SECTION vuln: finding priority and remediation deadlines (core/vuln.c) */
+
+/*
+ * The priority of a finding, P1 (fix first) to P4.  One formula, the one
+ * docs/vulnerabilities.md and the man page state:
+ *
+ *   base  = CVSS v4 base score, else v3, else by severity (Critical 9.5,
+ *           High 8.0, Medium 5.5, Low 2.5, Info 0)
+ *   score = base
+ *         + 0.5 x (asset criticality - 2)     criticality = max(C, I, A), 1..4
+ *         + 1.5 when EPSS >= 0.5, 1.0 when EPSS >= 0.1,
+ *           -0.5 when EPSS is known and below 0.01
+ *   P1 when the CVE is in CISA's KEV catalogue or score >= 9.0,
+ *   P2 when score >= 7.0, P3 when score >= 4.0, else P4.
+ *   An informational finding (base 0, not in KEV) has no priority and no
+ *   deadline.
+ *
+ * Returns 0 for "no priority", else 1..4; *score receives the score.
+ */
+struct fl_vuln_prio_in {
+	double cvss4, cvss3;  /* base scores, < 0 when absent */
+	int severity;         /* 0 Info .. 4 Critical */
+	double epss;          /* < 0 when unknown */
+	int kev;              /* listed in KEV */
+	int criticality;      /* 1..4 */
+};
+int fl_vuln_priority(const struct fl_vuln_prio_in *in, double *score);
+
+/* Remediation time per priority, in days (index 1..4; 0 unused). */
+struct fl_vuln_sla {
+	int days[5];
+};
+/* The defaults: P1 7, P2 30, P3 90, P4 180. */
+void fl_vuln_sla_default(struct fl_vuln_sla *s);
+/*
+ * Parse "P1=7,P2=30,P3=90,P4=180" (any subset, in any order, blanks
+ * allowed) over the values already in s.  Days 1..3650.  0 or -1 with
+ * a reason in err.
+ */
+int fl_vuln_sla_parse(const char *text, struct fl_vuln_sla *s, char *err,
+		      size_t errsz);
+/* Back to "P1=7,P2=30,P3=90,P4=180". */
+void fl_vuln_sla_format(const struct fl_vuln_sla *s, char *out, size_t outsz);
+/*
+ * The deadline: first_seen (YYYY-MM-DD...) + the priority's days, but no
+ * later than kev_due when given (CISA's date for a KEV finding).  out
+ * receives YYYY-MM-DD; -1 when first_seen is not a date or prio is 0.
+ */
+int fl_vuln_due(const char *first_seen, int prio, const struct fl_vuln_sla *s,
+		const char *kev_due, char out[static 11]);
+/* END SECTION vuln */
+
 #endif
