@@ -176,7 +176,10 @@ run_demo(struct fl_ctx *ctx, const struct fl_args *a)
 	const char *script = fl_data_text("script.txt");
 	static const char *const files[] = {"assets.csv", "controls.csv",
 					     "mapping.csv", "policy-approval.txt",
-					     NULL};
+					     "nessus-internal-q3.nessus",
+					     "nessus-internal-q4.nessus",
+					     "trivy-mobile-api.json", "kev.json",
+					     "epss.csv", NULL};
 	char db[4096], suffix[4200], *copy, *line, *next;
 	const char *actor = "itso@nordhafen.example";
 	struct stat sb;

@@ -14,7 +14,7 @@ check_exit "--force rebuilds it" 0 fl demo --dir ws --force
 count() { python3 -c "import json,sys; print(len(json.load(sys.stdin)))"; }
 check "5 entities" 5 "$(fl entity list --json | count)"
 check "11 people" 11 "$(fl person list --json | count)"
-check "15 assets" 15 "$(fl asset list --json | count)"
+check "15 assets and one the scans discovered" "16" "$(fl asset list --json | count)"
 check "32 Group controls" 32 "$(fl catalog stats --json | python3 -c 'import json,sys; print([c["controls"] for c in json.load(sys.stdin) if c["id"]=="group-controls"][0])')"
 check "12 risks, one closed" "12 1" "$(fl risk list --all --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(len(r), sum(1 for x in r if x["status"]=="closed"))')"
 check "every state is shown" "accepted assessed avoided closed identified transferred treating" \
@@ -24,6 +24,28 @@ check "escalations await the ISO" "11" "$(fl risk escalations --json | count)"
 check "an overdue control implementation shows" "2" "$(fl control status --json | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r.get("overdue")))')"
 check "one expired evidence" "1" "$(fl control evidence list --expired --json | count)"
 check_exit "the audit chain is intact" 0 fl audit verify
+
+# vulnerabilities: two quarterly scans, an image scan, KEV and EPSS
+check_grep "summary shows the overdue P1 findings" "overdue P1 findings" demo.txt
+check "3 scans imported" 3 "$(fl vuln scans --json | count)"
+check "Q4 re-scan: 3 fixed, 2 not seen (dc01 not reached), 1 new" "3 2 1" \
+	"$(fl vuln scans --json | python3 -c 'import json,sys; s=json.load(sys.stdin)[2]; print(s["fixed"], s["not_seen"], s["created"])')"
+check "the unknown host became a discovered asset" "discovered" \
+	"$(fl asset show 10.20.9.99 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+check "overdue P1s: Zerologon, Log4Shell, Tomcat, PAN-OS, glibc" \
+	"CVE-2020-1472 CVE-2021-44228 CVE-2023-44487 CVE-2024-2961 CVE-2024-3400" \
+	"$(fl vuln list --overdue --priority P1 --json | python3 -c 'import json,sys; print(" ".join(sorted(f["cve"] for f in json.load(sys.stdin))))')"
+check "a KEV finding is due on CISA's date" "2024-04-19" \
+	"$(fl vuln list --json | python3 -c 'import json,sys; print([f["due"] for f in json.load(sys.stdin) if f["cve"]=="CVE-2024-3400"][0])')"
+check "the false positive is out of the open list" "false_positive" \
+	"$(fl vuln show 8 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+check "escalation candidates: the uncovered overdue P1s" "4" \
+	"$(fl vuln escalate --dry-run --json | count)"
+check_exit "tour: vuln show" 0 fl vuln show 7
+check_exit "tour: vuln stats" 0 fl vuln stats
+check_exit "tour: escalate --dry-run" 0 fl vuln escalate --dry-run
+check_grep "the PAN-OS finding is covered by R-0004" "R-0004" "$(fl vuln show 9 >show9.txt; echo show9.txt)"
+check_exit "tour: sla" 0 fl vuln sla --set P1=14
 
 # the README's tour, on this workspace
 check_exit "tour: asset by hostname" 0 fl asset show vpn.nordhafen.example
