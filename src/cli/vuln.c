@@ -199,7 +199,35 @@ static const struct fl_opt parse_opts[] = {
 	{NULL, 0, NULL, NULL}
 };
 
-/* A raw view: every item as the reader gave it (no group key merge). */
+/*
+ * The raw view with --json streams: each item is written as the reader
+ * hands it over, so memory stays flat however long the report is (a
+ * report that turns out bad mid-way leaves the output unfinished and
+ * exits 65).
+ */
+struct raw_out {
+	struct fl_buf b;
+	size_t n;
+	fl_err werr;
+};
+
+static fl_err
+parse_raw_json(void *ctx, const struct fl_finding *f)
+{
+	struct raw_out *o = ctx;
+	struct fl_json j;
+
+	fl_buf_reset(&o->b);
+	fl_json_init(&j, &o->b, 0);
+	if (o->n++ > 0)
+		fl_buf_putc(&o->b, ',');
+	fl_finding_json(f, &j);
+	if (fwrite(o->b.data, 1, o->b.len, stdout) != o->b.len)
+		return o->werr = FL_E_IO;
+	return FL_OK;
+}
+
+/* A raw table: every item as the reader gave it (no group key merge). */
 static fl_err
 parse_raw(void *ctx, const struct fl_finding *f)
 {
@@ -216,6 +244,50 @@ parse_raw(void *ctx, const struct fl_finding *f)
 }
 
 static int
+run_parse_raw_json(struct fl_ctx *ctx, const struct fl_args *a)
+{
+	struct fl_scan_src src;
+	struct fl_scan_sink sink;
+	const struct fl_scan_format *fmt = NULL;
+	const char *forced = fl_arg(a, "format");
+	struct raw_out o;
+	struct fl_buf name;
+	fl_err rc;
+
+	if (forced != NULL && (fmt = fl_scan_format_find(forced)) == NULL)
+		return fl_cli_usage(ctx, "unknown format '%s' (see `firstline "
+				    "vuln formats`)", forced);
+	if ((rc = fl_scan_src_open(&src, a->pos[0], &ctx->diag)) != FL_OK)
+		return fl_cli_fail(ctx, rc);
+	if (fmt == NULL && (rc = fl_scan_detect(&src, &fmt, &ctx->diag)) != FL_OK) {
+		fl_scan_src_close(&src);
+		return fl_cli_fail(ctx, rc);
+	}
+	memset(&o, 0, sizeof(o));
+	fl_buf_init(&o.b, 0);
+	fl_buf_init(&name, 0);
+	fl_json_escape(&name, fmt ? fmt->name : "", fmt ? strlen(fmt->name) : 0);
+	printf("{\"format\":%s,\"grouping\":\"raw\",\"findings\":[",
+	       fmt ? fl_buf_str(&name) : "null");
+	fl_buf_release(&name);
+	memset(&sink, 0, sizeof(sink));
+	sink.ctx = &o;
+	sink.finding = parse_raw_json;
+	rc = fmt ? fmt->read(&src, &sink, &ctx->diag) : FL_OK;
+	fl_scan_src_close(&src);
+	fl_buf_release(&o.b);
+	if (rc == FL_E_IO && o.werr == FL_E_IO)
+		return fl_cli_error(FL_EX_IO, "cannot write output");
+	if (rc != FL_OK) {
+		fflush(stdout);
+		fputc('\n', stdout);
+		return fl_cli_fail(ctx, rc);
+	}
+	printf("]}\n");
+	return 0;
+}
+
+static int
 run_parse(struct fl_ctx *ctx, const struct fl_args *a)
 {
 	struct fl_scan_group *g;
@@ -224,6 +296,8 @@ run_parse(struct fl_ctx *ctx, const struct fl_args *a)
 	int raw = fl_flag(a, "raw"), code;
 	fl_err rc;
 
+	if (raw && ctx->json)
+		return run_parse_raw_json(ctx, a);
 	if ((g = fl_scan_group_new()) == NULL)
 		return fl_cli_error(FL_EX_SOFTWARE, "out of memory");
 	memset(&sink, 0, sizeof(sink));
@@ -489,7 +563,7 @@ run_show(struct fl_ctx *ctx, const struct fl_args *a)
 	static const char *const parts[] = {"cves", "history", "scans"};
 	struct fl_table t, p[3];
 	struct work w;
-	long long id;
+	long long id = 0;
 	size_t k, r;
 	int code, c;
 	fl_err rc;
@@ -666,7 +740,7 @@ run_set(struct fl_ctx *ctx, const struct fl_args *a)
 {
 	const char *status = fl_arg(a, "status");
 	struct work w;
-	long long id;
+	long long id = 0;
 	int i, code;
 	fl_err rc = FL_OK;
 
@@ -702,7 +776,7 @@ run_risk(struct fl_ctx *ctx, const struct fl_args *a)
 {
 	const char *risk = fl_arg(a, "risk");
 	struct work w;
-	long long id;
+	long long id = 0;
 	int i, code, accepted, nacc = 0;
 	fl_err rc = FL_OK;
 
