@@ -46,7 +46,7 @@ work_begin(struct fl_ctx *ctx, struct work *w, int reprioritize)
 		rc = fl_vuln_sweep(ctx->st, w->today, fl_table_add, &w->reopened,
 				   &ctx->diag);
 	if (rc == FL_OK && reprioritize)
-		rc = fl_vuln_reprioritize(ctx->st, &changed, &ctx->diag);
+		rc = fl_vuln_reprioritize(ctx->st, 0, &changed, &ctx->diag);
 	if (rc != FL_OK) {
 		fl_store_rollback(ctx->st);
 		w->in_tx = 0;
@@ -865,7 +865,7 @@ run_sla(struct fl_ctx *ctx, const struct fl_args *a)
 			return code;
 		rc = fl_vuln_sla_set(ctx->st, &s, &ctx->diag);
 		if (rc == FL_OK)
-			rc = fl_vuln_reprioritize(ctx->st, &changed, &ctx->diag);
+			rc = fl_vuln_reprioritize(ctx->st, 1, &changed, &ctx->diag);
 		if ((code = work_end(ctx, &w, rc)) != 0)
 			return code;
 	}

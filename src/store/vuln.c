@@ -141,6 +141,8 @@ smap_free(struct smap *m)
 	memset(m, 0, sizeof(*m));
 }
 
+static fl_err prio_basis_store(struct fl_store *st);
+
 /* ---- families and small helpers ----------------------------------------- */
 
 const char *
@@ -312,6 +314,14 @@ fl_vuln_import_begin(struct fl_store *st, const struct fl_vuln_import_opts *o,
 	}
 	if ((rc = fl_vuln_sla_get(st, &imp->sla, d)) != FL_OK)
 		goto fail;
+	{
+		long changed;
+
+		/* the import computes priorities with today's criticality:
+		 * findings it will not touch must be current as well */
+		if ((rc = fl_vuln_reprioritize(st, 0, &changed, d)) != FL_OK)
+			goto fail;
+	}
 	st_now(imp->now);
 	fl_strlcpy(imp->scanned_at, imp->now, sizeof(imp->scanned_at));
 	/* the file's hash is known at the end; a unique placeholder till then */
@@ -1117,6 +1127,8 @@ fl_vuln_import_end(struct fl_vuln_import *imp, const char *file_hash,
 		return db_err(imp, rc);
 	snprintf(obj, sizeof(obj), "scan:%lld", imp->scan_id);
 	rc = fl_store_audit(st, "scan.import", obj, NULL, after);
+	if (rc == FL_OK)
+		rc = prio_basis_store(st); /* discovered assets included */
 	free(after);
 	if (rc != FL_OK)
 		return db_err(imp, rc);
@@ -1230,8 +1242,34 @@ reprio_row(void *ctx, const struct fl_row *row)
 	return FL_OK;
 }
 
+/*
+ * What the stored priorities were computed with, besides the threat
+ * intelligence and the SLA (whose loaders force a pass): the assets and
+ * their criticality.  A pass is needed only when this changed.
+ */
+static fl_err
+prio_basis(struct fl_store *st, char **out)
+{
+	return st_query_text(st, out, "SELECT COUNT(*) || ':' || COALESCE(SUM("
+			     "id * (conf * 16 + integ * 4 + avail)), 0) FROM asset",
+			     "");
+}
+
+static fl_err
+prio_basis_store(struct fl_store *st)
+{
+	char *b = NULL;
+	fl_err rc = prio_basis(st, &b);
+
+	if (rc == FL_OK)
+		rc = fl_store_setting_set(st, "vuln.prio_basis", b ? b : "");
+	free(b);
+	return rc;
+}
+
 fl_err
-fl_vuln_reprioritize(struct fl_store *st, long *changed, struct fl_diag *d)
+fl_vuln_reprioritize(struct fl_store *st, int force, long *changed,
+		     struct fl_diag *d)
 {
 	struct reprio rp;
 	size_t i;
@@ -1239,6 +1277,21 @@ fl_vuln_reprioritize(struct fl_store *st, long *changed, struct fl_diag *d)
 
 	memset(&rp, 0, sizeof(rp));
 	*changed = 0;
+	if (!force) {
+		char *now = NULL, *was = NULL;
+		int same;
+
+		if ((rc = prio_basis(st, &now)) != FL_OK ||
+		    (rc = fl_store_setting_get(st, "vuln.prio_basis", &was)) != FL_OK) {
+			free(now);
+			return fl_diag_msg(d, rc, "%s", fl_store_errmsg(st));
+		}
+		same = now != NULL && was != NULL && strcmp(now, was) == 0;
+		free(now);
+		free(was);
+		if (same)
+			return FL_OK;
+	}
 	if ((rc = fl_vuln_sla_get(st, &rp.sla, d)) != FL_OK)
 		return rc;
 	rc = st_query(st, "SELECT f.id, f.severity, f.first_seen, f.priority,"
@@ -1264,6 +1317,8 @@ fl_vuln_reprioritize(struct fl_store *st, long *changed, struct fl_diag *d)
 			     rp.v[i].id);
 	if (rc == FL_OK)
 		*changed = (long)rp.n;
+	if (rc == FL_OK)
+		rc = prio_basis_store(st);
 	free(rp.v);
 	if (rc != FL_OK && d->msg[0] == '\0')
 		fl_diag_msg(d, rc, "%s", fl_store_errmsg(st));
@@ -2020,7 +2075,7 @@ fl_vuln_enrich_done(struct fl_store *st, const char *what, long kev, long epss,
 	char after[256];
 	fl_err rc;
 
-	if ((rc = fl_vuln_reprioritize(st, &changed, d)) != FL_OK)
+	if ((rc = fl_vuln_reprioritize(st, 1, &changed, d)) != FL_OK)
 		return rc;
 	if ((rc = st_query_int(st, &nk, "SELECT COUNT(*) FROM finding f WHERE"
 			       " f.status IN ('open','not_seen','risk_accepted')"

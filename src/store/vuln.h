@@ -65,9 +65,13 @@ const char *fl_vuln_family(const char *format);
  */
 fl_err fl_vuln_sweep(struct fl_store *st, const char *today, fl_row_fn fn,
 		     void *ctx, struct fl_diag *d);
-/* Recompute priority and deadline of every finding still to remediate;
- * *changed counts the rows updated. */
-fl_err fl_vuln_reprioritize(struct fl_store *st, long *changed,
+/*
+ * Recompute priority and deadline of every finding still to remediate;
+ * *changed counts the rows updated.  Without force, only when the assets
+ * or their criticality changed since the last pass (loading KEV/EPSS and
+ * changing the SLA force one).
+ */
+fl_err fl_vuln_reprioritize(struct fl_store *st, int force, long *changed,
 			    struct fl_diag *d);
 
 /* The SLA in force (setting vuln.sla, else the defaults). */
