@@ -735,18 +735,24 @@ static const struct fl_opt stats_opts[] = {
 
 /* ---- vuln set, risk, escalate, sla ---------------------------------------------- */
 
+/*
+ * One change per finding named on the command line, all in one unit of
+ * work: every id is checked before anything is changed, and the first
+ * refusal rolls the whole command back.
+ */
+typedef fl_err (*finding_fn)(struct fl_ctx *ctx, const struct fl_args *a,
+			     long long id, int *counted);
+
 static int
-run_set(struct fl_ctx *ctx, const struct fl_args *a)
+each_finding(struct fl_ctx *ctx, const struct fl_args *a, finding_fn fn,
+	     int *counted)
 {
-	const char *status = fl_arg(a, "status");
 	struct work w;
 	long long id = 0;
 	int i, code;
 	fl_err rc = FL_OK;
 
-	if (status == NULL)
-		return fl_cli_usage(ctx, "--status is required (false_positive, "
-				    "fixed or open)");
+	*counted = 0;
 	for (i = 0; i < a->npos; i++)
 		if (finding_id(a->pos[i], &id) != 0)
 			return fl_cli_usage(ctx, "'%s' is not a finding id",
@@ -755,10 +761,29 @@ run_set(struct fl_ctx *ctx, const struct fl_args *a)
 		return code;
 	for (i = 0; rc == FL_OK && i < a->npos; i++) {
 		finding_id(a->pos[i], &id);
-		rc = fl_vuln_set_status(ctx->st, id, status, fl_arg(a, "reason"),
-					&ctx->diag);
+		rc = fn(ctx, a, id, counted);
 	}
-	if ((code = work_end(ctx, &w, rc)) != 0)
+	return work_end(ctx, &w, rc);
+}
+
+static fl_err
+set_one(struct fl_ctx *ctx, const struct fl_args *a, long long id, int *counted)
+{
+	(void)counted;
+	return fl_vuln_set_status(ctx->st, id, fl_arg(a, "status"),
+				  fl_arg(a, "reason"), &ctx->diag);
+}
+
+static int
+run_set(struct fl_ctx *ctx, const struct fl_args *a)
+{
+	const char *status = fl_arg(a, "status");
+	int code, n;
+
+	if (status == NULL)
+		return fl_cli_usage(ctx, "--status is required (false_positive, "
+				    "fixed or open)");
+	if ((code = each_finding(ctx, a, set_one, &n)) != 0)
 		return code;
 	printf("%d finding%s now %s\n", a->npos, a->npos == 1 ? "" : "s", status);
 	return 0;
@@ -771,29 +796,27 @@ static const struct fl_opt set_opts[] = {
 	OPT_END
 };
 
+static fl_err
+risk_one(struct fl_ctx *ctx, const struct fl_args *a, long long id,
+	 int *counted)
+{
+	int accepted = 0;
+	fl_err rc = fl_vuln_link_risk(ctx->st, id, fl_arg(a, "risk"), &accepted,
+				      &ctx->diag);
+
+	*counted += accepted;
+	return rc;
+}
+
 static int
 run_risk(struct fl_ctx *ctx, const struct fl_args *a)
 {
 	const char *risk = fl_arg(a, "risk");
-	struct work w;
-	long long id = 0;
-	int i, code, accepted, nacc = 0;
-	fl_err rc = FL_OK;
+	int code, nacc;
 
 	if (risk == NULL)
 		return fl_cli_usage(ctx, "--risk R-NNNN is required");
-	for (i = 0; i < a->npos; i++)
-		if (finding_id(a->pos[i], &id) != 0)
-			return fl_cli_usage(ctx, "'%s' is not a finding id",
-					    a->pos[i]);
-	if ((code = work_begin(ctx, &w, 0)) != 0)
-		return code;
-	for (i = 0; rc == FL_OK && i < a->npos; i++) {
-		finding_id(a->pos[i], &id);
-		rc = fl_vuln_link_risk(ctx->st, id, risk, &accepted, &ctx->diag);
-		nacc += accepted;
-	}
-	if ((code = work_end(ctx, &w, rc)) != 0)
+	if ((code = each_finding(ctx, a, risk_one, &nacc)) != 0)
 		return code;
 	printf("%d finding%s linked to %s", a->npos, a->npos == 1 ? "" : "s",
 	       risk);

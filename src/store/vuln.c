@@ -721,6 +721,15 @@ rule_for(struct fl_vuln_import *imp, const struct fl_finding *f,
 
 static const char *const prio_names[] = {NULL, "P1", "P2", "P3", "P4"};
 
+/* Copy column name of row into buf ("" for NULL or absent). */
+static void
+row_text(const struct fl_row *row, const char *name, char *buf, size_t sz)
+{
+	const char *v = fl_row_get(row, name);
+
+	fl_strlcpy(buf, v ? v : "", sz);
+}
+
 struct existing {
 	long long id, last_scan, reopened;
 	char status[16], severity[16], first_seen[21];
@@ -731,18 +740,14 @@ static fl_err
 existing_row(void *ctx, const struct fl_row *row)
 {
 	struct existing *x = ctx;
-	const char *s;
 
 	x->found = 1;
 	x->id = st_row_int(row, "id", 0);
 	x->last_scan = st_row_int(row, "last_scan_id", 0);
 	x->reopened = st_row_int(row, "times_reopened", 0);
-	fl_strlcpy(x->status, (s = fl_row_get(row, "status")) ? s : "",
-		   sizeof(x->status));
-	fl_strlcpy(x->severity, (s = fl_row_get(row, "severity")) ? s : "",
-		   sizeof(x->severity));
-	fl_strlcpy(x->first_seen, (s = fl_row_get(row, "first_seen")) ? s : "",
-		   sizeof(x->first_seen));
+	row_text(row, "status", x->status, sizeof(x->status));
+	row_text(row, "severity", x->severity, sizeof(x->severity));
+	row_text(row, "first_seen", x->first_seen, sizeof(x->first_seen));
 	return FL_OK;
 }
 
@@ -1756,17 +1761,13 @@ static fl_err
 risk_state_row(void *ctx, const struct fl_row *row)
 {
 	struct risk_state *r = ctx;
-	const char *v;
 
 	r->found = 1;
 	r->id = st_row_int(row, "id", 0);
-	fl_strlcpy(r->ref, (v = fl_row_get(row, "ref")) ? v : "", sizeof(r->ref));
-	fl_strlcpy(r->status, (v = fl_row_get(row, "status")) ? v : "",
-		   sizeof(r->status));
-	fl_strlcpy(r->expires, (v = fl_row_get(row, "accept_expires")) ? v : "",
-		   sizeof(r->expires));
-	fl_strlcpy(r->approver, (v = fl_row_get(row, "approver")) ? v : "",
-		   sizeof(r->approver));
+	row_text(row, "ref", r->ref, sizeof(r->ref));
+	row_text(row, "status", r->status, sizeof(r->status));
+	row_text(row, "accept_expires", r->expires, sizeof(r->expires));
+	row_text(row, "approver", r->approver, sizeof(r->approver));
 	return FL_OK;
 }
 
