@@ -31,7 +31,7 @@ struct burp {
 	struct fl_diag *d;
 	struct fl_finding f;
 	struct fl_buf detail, rem_bg, rem_detail, refs, ev, tmp;
-	struct fl_strlist hosts;
+	struct fl_strset hosts;     /* hosts already reported */
 	int in_issue;
 	char host[1024], ip[64], path[4096], location[4096], confidence[32];
 	int b64;                    /* the request/response being read is base64 */
@@ -40,16 +40,6 @@ struct burp {
 	char c_type[32], c_origin[64], c_time[64], c_lookup_type[32];
 	char c_lookup_host[512];
 };
-
-static void
-copy_n(char *dst, size_t dstsz, const char *s, size_t n)
-{
-	n = fl_scan_trim(&s, n);
-	if (n >= dstsz)
-		n = dstsz - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
 
 static int
 b64_value(unsigned char c)
@@ -163,7 +153,7 @@ find_cwes(struct fl_finding *f, const char *s, size_t n)
 			long v;
 			char num[12];
 
-			copy_n(num, sizeof(num), s + i + 4, j - i - 4);
+			fl_scan_copy(num, sizeof(num), s + i + 4, j - i - 4);
 			if (fl_parse_long(num, 1, 10000000, &v) == 0)
 				f->cwe = (int)v;
 		}
@@ -207,11 +197,8 @@ add_location(struct burp *c)
 	    (rc = fl_finding_add_url(&c->f, u.data, u.len)) != FL_OK)
 		goto out;
 	l = &c->f.locs[c->f.nlocs - 1];
-	if (c->ip[0] != '\0' && l->host != NULL && !is_ip(l->host)) {
-		if ((l->ip = fl_strdup(c->ip)) == NULL ||
-		    (l->fqdn = fl_strdup(l->host)) == NULL)
-			rc = FL_E_NOMEM;
-	}
+	if (c->ip[0] != '\0' && l->host != NULL && !is_ip(l->host))
+		rc = fl_scan_loc_names(l, c->ip, l->host);
 out:
 	fl_buf_release(&u);
 	return rc;
@@ -222,26 +209,19 @@ static fl_err
 report_host(struct burp *c)
 {
 	const struct fl_scan_loc *l;
-	struct fl_scan_host h;
-	size_t i, n;
+	int added;
 
 	if (c->sink->host == NULL || c->f.nlocs == 0)
 		return FL_OK;
 	l = &c->f.locs[c->f.nlocs - 1];
 	if (l->host == NULL || c->hosts.n >= BURP_HOSTS_MAX)
 		return FL_OK;
-	n = strlen(l->host);
-	for (i = 0; i < c->hosts.n; i++)
-		if (strcmp(c->hosts.v[i], l->host) == 0)
-			return FL_OK;
-	if (fl_strlist_add(&c->hosts, l->host, n) != FL_OK)
+	if (fl_strset_add(&c->hosts, l->host, BURP_HOSTS_MAX, NULL,
+			  &added) != FL_OK)
 		return FL_E_NOMEM;
-	memset(&h, 0, sizeof(h));
-	h.host = l->host;
-	h.ip = l->ip;
-	h.fqdn = l->fqdn;
-	h.authenticated = -1;
-	return c->sink->host(c->sink->ctx, &h);
+	if (!added)
+		return FL_OK;
+	return fl_scan_host_seen(c->sink, l->host, l->ip, l->fqdn);
 }
 
 static fl_err
@@ -352,13 +332,13 @@ burp_start(void *ctx, struct fl_xml *x, const char *name, const char **atts,
 		return FL_OK;
 	if (depth == 2 && strcmp(name, "host") == 0) {
 		v = fl_xml_attr(atts, "ip");
-		copy_n(c->ip, sizeof(c->ip), v ? v : "", v ? strlen(v) : 0);
+		fl_scan_copy(c->ip, sizeof(c->ip), v ? v : "", v ? strlen(v) : 0);
 	} else if (strcmp(name, "request") == 0 || strcmp(name, "response") == 0 ||
 		   strcmp(name, "responseRedirected") == 0) {
 		v = fl_xml_attr(atts, "base64");
 		c->b64 = v != NULL && strcmp(v, "true") == 0;
 		v = fl_xml_attr(atts, "method");
-		copy_n(c->method, sizeof(c->method), v ? v : "", v ? strlen(v) : 0);
+		fl_scan_copy(c->method, sizeof(c->method), v ? v : "", v ? strlen(v) : 0);
 	} else if (depth == 2 && strcmp(name, "collaboratorEvent") == 0) {
 		c->c_type[0] = c->c_origin[0] = c->c_time[0] = '\0';
 		c->c_lookup_type[0] = c->c_lookup_host[0] = '\0';
@@ -407,15 +387,15 @@ burp_end(void *ctx, struct fl_xml *x, const char *name, const char *s,
 		return ev_message(c, "Response", s, n, 1);
 	if (depth == 3 && strcmp(fl_xml_path(x, 2), "collaboratorEvent") == 0) {
 		if (strcmp(name, "interactionType") == 0)
-			copy_n(c->c_type, sizeof(c->c_type), s, n);
+			fl_scan_copy(c->c_type, sizeof(c->c_type), s, n);
 		else if (strcmp(name, "originIp") == 0)
-			copy_n(c->c_origin, sizeof(c->c_origin), s, n);
+			fl_scan_copy(c->c_origin, sizeof(c->c_origin), s, n);
 		else if (strcmp(name, "time") == 0)
-			copy_n(c->c_time, sizeof(c->c_time), s, n);
+			fl_scan_copy(c->c_time, sizeof(c->c_time), s, n);
 		else if (strcmp(name, "lookupType") == 0)
-			copy_n(c->c_lookup_type, sizeof(c->c_lookup_type), s, n);
+			fl_scan_copy(c->c_lookup_type, sizeof(c->c_lookup_type), s, n);
 		else if (strcmp(name, "lookupHost") == 0)
-			copy_n(c->c_lookup_host, sizeof(c->c_lookup_host), s, n);
+			fl_scan_copy(c->c_lookup_host, sizeof(c->c_lookup_host), s, n);
 		return FL_OK;
 	}
 	if (depth == 3 && strcmp(name, "issueDetailItem") == 0) {
@@ -434,27 +414,22 @@ burp_end(void *ctx, struct fl_xml *x, const char *name, const char *s,
 	if (strcmp(name, "name") == 0)
 		return fl_finding_set(&c->f, FL_FF_TITLE, t, tn);
 	if (strcmp(name, "host") == 0)
-		copy_n(c->host, sizeof(c->host), s, n);
+		fl_scan_copy(c->host, sizeof(c->host), s, n);
 	else if (strcmp(name, "path") == 0)
-		copy_n(c->path, sizeof(c->path), s, n);
+		fl_scan_copy(c->path, sizeof(c->path), s, n);
 	else if (strcmp(name, "location") == 0)
-		copy_n(c->location, sizeof(c->location), s, n);
+		fl_scan_copy(c->location, sizeof(c->location), s, n);
 	else if (strcmp(name, "confidence") == 0)
-		copy_n(c->confidence, sizeof(c->confidence), s, n);
+		fl_scan_copy(c->confidence, sizeof(c->confidence), s, n);
 	else if (strcmp(name, "severity") == 0) {
 		int sev = fl_sev_parse(t, tn);
 
 		if (sev < 0 && tn == 14 && strncasecmp(t, "false positive", 14) == 0)
 			c->f.status = FL_FS_FALSE_POSITIVE;
 		c->f.severity = sev < 0 ? FL_SEV_INFO : sev;
-	} else if (strcmp(name, "issueBackground") == 0) {
-		fl_err rc;
-
-		fl_buf_reset(&c->tmp);
-		if ((rc = fl_scan_html_text(&c->tmp, s, n)) != FL_OK)
-			return rc;
-		return set_buf(c, FL_FF_IMPACT, &c->tmp);
-	} else if (strcmp(name, "issueDetail") == 0)
+	} else if (strcmp(name, "issueBackground") == 0)
+		return fl_scan_set_html(&c->f, FL_FF_IMPACT, &c->tmp, s, n);
+	else if (strcmp(name, "issueDetail") == 0)
 		return html_into(&c->detail, s, n);
 	else if (strcmp(name, "remediationBackground") == 0)
 		return html_into(&c->rem_bg, s, n);
@@ -501,21 +476,9 @@ burp_read(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 	fl_buf_release(&c->refs);
 	fl_buf_release(&c->tmp);
 	fl_buf_release(&c->ev);
-	fl_strlist_free(&c->hosts);
+	fl_strset_free(&c->hosts);
 	free(c);
 	return rc;
-}
-
-/* A bounded search in the first bytes. */
-static int
-head_has(const char *head, size_t n, const char *w)
-{
-	size_t l = strlen(w), i;
-
-	for (i = 0; i + l <= n; i++)
-		if (head[i] == w[0] && memcmp(head + i, w, l) == 0)
-			return 1;
-	return 0;
 }
 
 /* The root is <issues burpVersion=...>, often after Burp's internal DTD
@@ -524,12 +487,14 @@ static int
 burp_sniff(const char *head, size_t n, const char *path)
 {
 	(void)path;
-	if (head_has(head, n, "<issues") && head_has(head, n, "burpVersion"))
+	if (fl_scan_has(head, n, "<issues") &&
+	    fl_scan_has(head, n, "burpVersion"))
 		return 95;
-	if (head_has(head, n, "<!DOCTYPE issues") &&
-	    head_has(head, n, "serialNumber"))
+	if (fl_scan_has(head, n, "<!DOCTYPE issues") &&
+	    fl_scan_has(head, n, "serialNumber"))
 		return 90;
-	if (head_has(head, n, "<issues") && head_has(head, n, "<serialNumber>"))
+	if (fl_scan_has(head, n, "<issues") &&
+	    fl_scan_has(head, n, "<serialNumber>"))
 		return 80;
 	return 0;
 }

@@ -338,6 +338,16 @@ grow_locs(struct fl_finding *f)
 	return FL_OK;
 }
 
+void
+fl_finding_pop_loc(struct fl_finding *f)
+{
+	if (f->nlocs == 0)
+		return;
+	f->nlocs--;
+	loc_free(&f->locs[f->nlocs]);
+	memset(&f->locs[f->nlocs], 0, sizeof(f->locs[0]));
+}
+
 fl_err
 fl_finding_add_loc(struct fl_finding *f, const char *host, unsigned port,
 		   const char *protocol, const char *path)
@@ -743,18 +753,6 @@ fl_scan_group_free(struct fl_scan_group *g)
 	free(g);
 }
 
-static uint64_t
-str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static int
 loc_eq(const struct fl_scan_loc *a, const struct fl_scan_loc *b)
 {
@@ -779,7 +777,7 @@ rehash(struct fl_scan_group *g)
 
 		if (k == NULL)
 			continue;
-		h = (size_t)(str_hash(k) & (ns - 1));
+		h = (size_t)(fl_scan_hash(k, strlen(k)) & (ns - 1));
 		while (s[h] != 0)
 			h = (h + 1) & (ns - 1);
 		s[h] = i + 1;
@@ -827,7 +825,7 @@ fl_scan_group_add(struct fl_scan_group *g, const struct fl_finding *f)
 		if (g->nslots == 0 || (g->n + 1) * 2 > g->nslots)
 			if ((rc = rehash(g)) != FL_OK)
 				return rc;
-		h = (size_t)(str_hash(key) & (g->nslots - 1));
+		h = (size_t)(fl_scan_hash(key, strlen(key)) & (g->nslots - 1));
 		while (g->slots[h] != 0) {
 			struct fl_finding *e = &g->v[g->slots[h] - 1];
 

@@ -41,34 +41,6 @@ struct grype {
 
 /* ---- reading members -------------------------------------------------- */
 
-static const char *
-jstr(json_t *o, const char *key, size_t *n)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (n != NULL)
-		*n = 0;
-	if (!json_is_string(v))
-		return NULL;
-	if (n != NULL)
-		*n = json_string_length(v);
-	return json_string_value(v);
-}
-
-static double
-jnumv(json_t *v)
-{
-	double x;
-
-	if (json_is_number(v)) {
-		x = json_number_value(v);
-		return x >= 0 ? x : -1;
-	}
-	if (json_is_string(v))
-		return fl_scan_score(json_string_value(v), json_string_length(v));
-	return -1;
-}
-
 /* Do two JSON strings hold the same bytes? */
 static int
 same(json_t *a, json_t *b)
@@ -90,27 +62,11 @@ has_prefix(json_t *v, const char *p)
 
 /* ---- composing text (errors stick in g->rc) --------------------------- */
 
-/* Append n bytes without NUL bytes (JSON may carry \u0000). */
-static fl_err
-put(struct fl_buf *b, const char *s, size_t n)
-{
-	const char *z;
-	fl_err rc;
-
-	while (n > 0 && (z = memchr(s, '\0', n)) != NULL) {
-		if ((rc = fl_buf_append(b, s, (size_t)(z - s))) != FL_OK)
-			return rc;
-		n -= (size_t)(z - s) + 1;
-		s = z + 1;
-	}
-	return fl_buf_append(b, s, n);
-}
-
 static void
 cat(struct grype *g, struct fl_buf *b, const char *s, size_t n)
 {
 	if (g->rc == FL_OK && s != NULL)
-		g->rc = put(b, s, n);
+		g->rc = fl_scan_put(b, s, n);
 }
 
 static void
@@ -168,18 +124,6 @@ add_id(struct grype *g, json_t *v)
 
 /* ---- one match -------------------------------------------------------- */
 
-static fl_err
-fail(struct grype *g, fl_err rc)
-{
-	if (rc == FL_E_LIMIT)
-		return fl_diag_set(g->d, rc, g->path, 0, 0,
-				   "a finding's text is longer than %zu bytes",
-				   TEXT_MAX);
-	if (rc == FL_E_NOMEM)
-		return fl_diag_set(g->d, rc, g->path, 0, 0, "out of memory");
-	return rc;
-}
-
 /*
  * The first CVSS entry whose vector starts with prefix: current reports
  * list them in cvss[] (vector, metrics.baseScore), early ones have one
@@ -196,15 +140,15 @@ take_cvss(struct grype *g, json_t *vuln, const char *prefix, enum fl_ff k,
 		if (!has_prefix(json_object_get(e, "vector"), prefix))
 			continue;
 		setv(g, k, json_object_get(e, "vector"));
-		*score = jnumv(json_object_get(json_object_get(e, "metrics"),
-					       "baseScore"));
+		*score = fl_scan_json_score(json_object_get(
+			json_object_get(e, "metrics"), "baseScore"));
 		return 1;
 	}
 	c = json_object_get(vuln, "cvssV3");
 	if (strcmp(prefix, "CVSS:3.") == 0 &&
 	    has_prefix(json_object_get(c, "vector"), prefix)) {
 		setv(g, k, json_object_get(c, "vector"));
-		*score = jnumv(json_object_get(c, "baseScore"));
+		*score = fl_scan_json_score(json_object_get(c, "baseScore"));
 		return 1;
 	}
 	return 0;
@@ -221,8 +165,8 @@ take_epss(struct grype *g, json_t *v, json_t *cve)
 	json_array_foreach(json_object_get(v, "epss"), i, e) {
 		if (!same(json_object_get(e, "cve"), cve))
 			continue;
-		s = jnumv(json_object_get(e, "epss"));
-		p = jnumv(json_object_get(e, "percentile"));
+		s = fl_scan_json_score(json_object_get(e, "epss"));
+		p = fl_scan_json_score(json_object_get(e, "percentile"));
 		if (s < 0 || p < 0)
 			continue;
 		g->f.epss_score = s;
@@ -385,7 +329,7 @@ match(struct grype *g, json_t *m)
 	if (!json_is_object(rel))
 		rel = NULL;
 	art = json_object_get(m, "artifact");
-	sev = jstr(vuln, "severity", &n);
+	sev = fl_scan_json_str(vuln, "severity", &n);
 	s = sev != NULL ? fl_sev_parse(sev, n) : -1;
 	g->f.severity = s < 0 ? FL_SEV_INFO : s;
 	/* title "ID in name:version", DefectDojo's and the group key */
@@ -423,7 +367,7 @@ match(struct grype *g, json_t *m)
 	if (rc == FL_OK && g->host.len > 0)
 		rc = fl_finding_add_loc(&g->f, fl_buf_str(&g->host), 0, NULL, NULL);
 	if (rc != FL_OK)
-		rc = fail(g, rc);
+		rc = fl_scan_text_fail(g->d, g->path, rc, TEXT_MAX);
 	else
 		rc = g->sink->finding(g->sink->ctx, &g->f);
 	fl_finding_reset(&g->f);
@@ -457,30 +401,24 @@ static fl_err
 start(struct grype *g, json_t *root)
 {
 	json_t *desc = json_object_get(root, "descriptor");
-	struct fl_scan_host h;
 	struct fl_scan_meta m;
 	fl_err rc;
 
 	source(g, root);
 	if (g->rc != FL_OK)
-		return fail(g, g->rc);
+		return fl_scan_text_fail(g->d, g->path, g->rc, TEXT_MAX);
 	if (g->sink->meta != NULL) {
 		memset(&m, 0, sizeof(m));
 		m.scanner = "Grype";
-		m.version = jstr(desc, "version", NULL);
+		m.version = fl_scan_json_str(desc, "version", NULL);
 		m.target = g->host.len > 0 ? fl_buf_str(&g->host) : NULL;
-		m.started = jstr(desc, "timestamp", NULL);
+		m.started = fl_scan_json_str(desc, "timestamp", NULL);
 		if ((rc = g->sink->meta(g->sink->ctx, &m)) != FL_OK)
 			return rc;
 	}
-	if (g->sink->host != NULL && g->host.len > 0) {
-		memset(&h, 0, sizeof(h));
-		h.host = fl_buf_str(&g->host);
-		h.authenticated = -1;
-		if ((rc = g->sink->host(g->sink->ctx, &h)) != FL_OK)
-			return rc;
-	}
-	return FL_OK;
+	if (g->host.len == 0)
+		return FL_OK;
+	return fl_scan_host_seen(g->sink, fl_buf_str(&g->host), NULL, NULL);
 }
 
 static fl_err
@@ -503,17 +441,6 @@ read_doc(struct grype *g, json_t *root)
 
 /* ---- the format ------------------------------------------------------- */
 
-static const char *
-find(const char *s, size_t n, const char *w)
-{
-	size_t k = strlen(w), i;
-
-	for (i = 0; i + k <= n; i++)
-		if (s[i] == w[0] && memcmp(s + i, w, k) == 0)
-			return s + i;
-	return NULL;
-}
-
 static int
 grype_sniff(const char *head, size_t n, const char *path)
 {
@@ -522,14 +449,15 @@ grype_sniff(const char *head, size_t n, const char *path)
 
 	(void)path;
 	m = fl_scan_trim(&p, n);
-	if (m == 0 || *p != '{' || (mt = find(p, m, "\"matches\"")) == NULL)
+	if (m == 0 || *p != '{' ||
+	    (mt = fl_scan_find(p, m, "\"matches\"")) == NULL)
 		return 0;
 	/* a match is a vulnerability in an artifact */
-	if (find(mt, m - (size_t)(mt - p), "\"vulnerability\"") != NULL ||
-	    find(mt, m - (size_t)(mt - p), "\"artifact\"") != NULL)
+	if (fl_scan_has(mt, m - (size_t)(mt - p), "\"vulnerability\"") ||
+	    fl_scan_has(mt, m - (size_t)(mt - p), "\"artifact\""))
 		return 90;
 	/* an empty report: the descriptor names grype, or a source follows */
-	if (find(p, m, "\"grype\"") != NULL || find(p, m, "\"source\"") != NULL)
+	if (fl_scan_has(p, m, "\"grype\"") || fl_scan_has(p, m, "\"source\""))
 		return 80;
 	return 40;
 }
@@ -539,21 +467,12 @@ grype_read(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 	   struct fl_diag *d)
 {
 	struct grype g;
-	json_error_t err;
 	json_t *root;
-	char *buf;
-	size_t len;
 	fl_err rc;
 
-	if ((rc = fl_scan_src_slurp(src, &buf, &len, d)) != FL_OK)
+	if ((rc = fl_scan_json_load(src, JSON_DECODE_ANY | JSON_ALLOW_NUL,
+				    &root, d)) != FL_OK)
 		return rc;
-	root = json_loadb(buf, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
-	free(buf);
-	if (root == NULL)
-		return fl_diag_set(d, FL_E_SYNTAX, src->path,
-				   err.line > 0 ? (unsigned long)err.line : 1,
-				   err.column > 0 ? (unsigned long)err.column : 1,
-				   "%s", err.text);
 	memset(&g, 0, sizeof(g));
 	g.sink = sink;
 	g.path = src->path;

@@ -54,21 +54,11 @@ struct nm {
 };
 
 static void
-copy_n(char *dst, size_t dstsz, const char *s, size_t n)
-{
-	n = fl_scan_trim(&s, n);
-	if (n >= dstsz)
-		n = dstsz - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
-static void
 copy_attr(char *dst, size_t dstsz, const char **atts, const char *name)
 {
 	const char *v = fl_xml_attr(atts, name);
 
-	copy_n(dst, dstsz, v ? v : "", v ? strlen(v) : 0);
+	fl_scan_copy(dst, dstsz, v ? v : "", v ? strlen(v) : 0);
 }
 
 /* Seconds since the epoch to "2014-03-29T14:46:56" (UTC), or "". */
@@ -132,9 +122,7 @@ add_host_loc(struct nm *c, unsigned port, const char *proto)
 	if (ip == NULL || fqdn == NULL)
 		return FL_OK; /* only one of name and address: host says it */
 	l = &c->f.locs[c->f.nlocs - 1];
-	if ((l->ip = fl_strdup(ip)) == NULL || (l->fqdn = fl_strdup(fqdn)) == NULL)
-		return FL_E_NOMEM;
-	return FL_OK;
+	return fl_scan_loc_names(l, ip, fqdn);
 }
 
 static fl_err
@@ -492,11 +480,11 @@ entry_elem(struct nm *c, int level, const char *s, size_t n)
 	n = fl_scan_trim(&s, n);
 	if (c->vulners && level == 3) {
 		if (strcmp(k, "id") == 0)
-			copy_n(c->v_id, sizeof(c->v_id), s, n);
+			fl_scan_copy(c->v_id, sizeof(c->v_id), s, n);
 		else if (strcmp(k, "cvss") == 0)
-			copy_n(c->v_cvss, sizeof(c->v_cvss), s, n);
+			fl_scan_copy(c->v_cvss, sizeof(c->v_cvss), s, n);
 		else if (strcmp(k, "type") == 0)
-			copy_n(c->v_type, sizeof(c->v_type), s, n);
+			fl_scan_copy(c->v_type, sizeof(c->v_type), s, n);
 		/* every attribute of the entry, as "key: value" lines */
 		if ((rc = fl_finding_append(&c->f, FL_FF_DESCRIPTION, "", k,
 					    strlen(k))) != FL_OK ||
@@ -511,11 +499,11 @@ entry_elem(struct nm *c, int level, const char *s, size_t n)
 		return FL_OK;
 	if (level == 2) {
 		if (strcmp(k, "title") == 0)
-			copy_n(c->v_title, sizeof(c->v_title), s, n);
+			fl_scan_copy(c->v_title, sizeof(c->v_title), s, n);
 		else if (strcmp(k, "state") == 0)
-			copy_n(c->v_state, sizeof(c->v_state), s, n);
+			fl_scan_copy(c->v_state, sizeof(c->v_state), s, n);
 		else if (strcmp(k, "risk_factor") == 0)
-			copy_n(c->v_risk, sizeof(c->v_risk), s, n);
+			fl_scan_copy(c->v_risk, sizeof(c->v_risk), s, n);
 		return FL_OK;
 	}
 	if (level != 3)
@@ -614,25 +602,13 @@ nmap_read(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 	return rc;
 }
 
-/* A bounded search in the first bytes. */
-static int
-head_has(const char *head, size_t n, const char *w)
-{
-	size_t l = strlen(w), i;
-
-	for (i = 0; i + l <= n; i++)
-		if (head[i] == w[0] && memcmp(head + i, w, l) == 0)
-			return 1;
-	return 0;
-}
-
 static int
 nmap_sniff(const char *head, size_t n, const char *path)
 {
 	(void)path;
-	if (head_has(head, n, "<nmaprun"))
+	if (fl_scan_has(head, n, "<nmaprun"))
 		return 95;
-	if (head_has(head, n, "<!DOCTYPE nmaprun"))
+	if (fl_scan_has(head, n, "<!DOCTYPE nmaprun"))
 		return 90;
 	return 0;
 }

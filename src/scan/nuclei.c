@@ -81,91 +81,6 @@ jstr2(json_t *o, const char *a, const char *b)
 	return s != NULL && *s != '\0' ? s : jstr(o, b);
 }
 
-/* A score given as a number or as a string; -1 when absent. */
-static double
-jscore(json_t *o, const char *k)
-{
-	json_t *v = jget(o, k);
-
-	if (json_is_number(v))
-		return json_number_value(v) >= 0 ? json_number_value(v) : -1;
-	if (json_is_string(v))
-		return fl_scan_score(json_string_value(v), json_string_length(v));
-	return -1;
-}
-
-/* ---- hosts already reported -------------------------------------------- */
-
-struct hostset {
-	char **slot;
-	size_t cap, n;
-};
-
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-/* *added = 1 when s was not in the set (and now is), 0 when it was. */
-static fl_err
-hostset_add(struct hostset *hs, const char *s, int *added)
-{
-	size_t h, i;
-
-	*added = 0;
-	if (hs->n >= HOSTS_MAX) {
-		*added = 1;     /* too many to remember: report again */
-		return FL_OK;
-	}
-	if ((hs->n + 1) * 2 > hs->cap) {
-		size_t cap = hs->cap ? hs->cap * 2 : 64;
-		char **v = calloc(cap, sizeof(*v));
-
-		if (v == NULL)
-			return FL_E_NOMEM;
-		for (i = 0; i < hs->cap; i++) {
-			if (hs->slot[i] == NULL)
-				continue;
-			h = (size_t)hash_str(hs->slot[i]) & (cap - 1);
-			while (v[h] != NULL)
-				h = (h + 1) & (cap - 1);
-			v[h] = hs->slot[i];
-		}
-		free(hs->slot);
-		hs->slot = v;
-		hs->cap = cap;
-	}
-	h = (size_t)hash_str(s) & (hs->cap - 1);
-	while (hs->slot[h] != NULL) {
-		if (strcmp(hs->slot[h], s) == 0)
-			return FL_OK;
-		h = (h + 1) & (hs->cap - 1);
-	}
-	if ((hs->slot[h] = fl_strdup(s)) == NULL)
-		return FL_E_NOMEM;
-	hs->n++;
-	*added = 1;
-	return FL_OK;
-}
-
-static void
-hostset_free(struct hostset *hs)
-{
-	size_t i;
-
-	for (i = 0; i < hs->cap; i++)
-		free(hs->slot[i]);
-	free(hs->slot);
-	memset(hs, 0, sizeof(*hs));
-}
-
 /* ---- reader state ------------------------------------------------------- */
 
 struct nuclei {
@@ -174,7 +89,7 @@ struct nuclei {
 	struct fl_diag *d;
 	struct fl_finding f;
 	struct fl_buf b;        /* scratch: description, references, key */
-	struct hostset hosts;
+	struct fl_strset hosts;  /* hosts already reported */
 	int meta_done;
 	int sink_failed;        /* the error came from the sink: keep its diag */
 };
@@ -183,14 +98,9 @@ struct nuclei {
 static int
 severity(const char *s)
 {
-	static const char *const w[] = { "info", "low", "medium", "high", "critical" };
-	int i;
+	int sev = fl_scan_sev_word(s);
 
-	if (s != NULL)
-		for (i = 0; i < 5; i++)
-			if (strcasecmp(s, w[i]) == 0)
-				return i;
-	return FL_SEV_LOW;
+	return sev < 0 ? FL_SEV_LOW : sev;
 }
 
 /* A string, or the strings of an array joined by sep, into the field. */
@@ -223,6 +133,15 @@ cwe_number(const char *s)
 	return (int)v;
 }
 
+/* A string or an array of strings as an array (a new reference, or NULL). */
+static json_t *
+as_list(json_t *v)
+{
+	if (json_is_string(v))
+		return json_pack("[O]", v);
+	return json_incref(v);
+}
+
 /* Classification: CVEs (upper case), CWEs (the first is f->cwe), CVSS, EPSS. */
 static fl_err
 classification(struct fl_finding *f, json_t *c)
@@ -233,11 +152,7 @@ classification(struct fl_finding *f, json_t *c)
 	size_t i, k;
 	fl_err rc;
 
-	v = jget(c, "cve-id");
-	if (json_is_string(v))
-		v = json_pack("[O]", v);
-	else
-		json_incref(v);
+	v = as_list(jget(c, "cve-id"));
 	json_array_foreach(v, i, e) {
 		char id[64];
 		size_t n = json_string_length(e);
@@ -252,11 +167,7 @@ classification(struct fl_finding *f, json_t *c)
 		}
 	}
 	json_decref(v);
-	v = jget(c, "cwe-id");
-	if (json_is_string(v))
-		v = json_pack("[O]", v);
-	else
-		json_incref(v);
+	v = as_list(jget(c, "cwe-id"));
 	json_array_foreach(v, i, e) {
 		int n;
 
@@ -273,7 +184,7 @@ classification(struct fl_finding *f, json_t *c)
 		}
 	}
 	json_decref(v);
-	score = jscore(c, "cvss-score");
+	score = fl_scan_json_score(jget(c, "cvss-score"));
 	if ((vec = jstr(c, "cvss-metrics")) != NULL && strncmp(vec, "CVSS:4", 6) == 0) {
 		if ((rc = fl_finding_setz(f, FL_FF_CVSSV4, vec)) != FL_OK)
 			return rc;
@@ -284,8 +195,8 @@ classification(struct fl_finding *f, json_t *c)
 			return rc;
 		f->cvssv3_score = score;
 	}
-	f->epss_score = jscore(c, "epss-score");
-	f->epss_percentile = jscore(c, "epss-percentile");
+	f->epss_score = fl_scan_json_score(jget(c, "epss-score"));
+	f->epss_percentile = fl_scan_json_score(jget(c, "epss-percentile"));
 	return FL_OK;
 }
 
@@ -334,21 +245,6 @@ is_ip(const char *s)
 	return dots == 3;
 }
 
-/* Take back the last location (it named no host). */
-static void
-drop_last_loc(struct fl_finding *f)
-{
-	struct fl_scan_loc *l = &f->locs[--f->nlocs];
-
-	free(l->host);
-	free(l->ip);
-	free(l->fqdn);
-	free(l->protocol);
-	free(l->path);
-	free(l->query);
-	memset(l, 0, sizeof(*l));
-}
-
 /*
  * The place: matched (older versions) or matched-at, else the host, else
  * the url.  The address and the port the result gives fill what the URL
@@ -380,7 +276,7 @@ place(struct fl_finding *f, json_t *item, const char **hostp)
 		return rc;
 	l = &f->locs[f->nlocs - 1];
 	if (l->host == NULL) {
-		drop_last_loc(f);
+		fl_finding_pop_loc(f); /* it named no host */
 		return FL_OK;
 	}
 	*hostp = l->host;
@@ -412,20 +308,19 @@ place(struct fl_finding *f, json_t *item, const char **hostp)
 static fl_err
 report_host(struct nuclei *s, const struct fl_scan_loc *l)
 {
-	struct fl_scan_host h;
 	int added;
 	fl_err rc;
 
 	if (s->sink->host == NULL)
 		return FL_OK;
-	if ((rc = hostset_add(&s->hosts, l->host, &added)) != FL_OK || !added)
+	if (s->hosts.n >= HOSTS_MAX)
+		added = 1;      /* too many to remember: report again */
+	else if ((rc = fl_strset_add(&s->hosts, l->host, HOSTS_MAX, NULL,
+				     &added)) != FL_OK)
 		return rc;
-	memset(&h, 0, sizeof(h));
-	h.host = l->host;
-	h.ip = l->ip;
-	h.fqdn = l->fqdn;
-	h.authenticated = -1;
-	if ((rc = s->sink->host(s->sink->ctx, &h)) != FL_OK)
+	if (!added)
+		return FL_OK;
+	if ((rc = fl_scan_host_seen(s->sink, l->host, l->ip, l->fqdn)) != FL_OK)
 		s->sink_failed = 1;
 	return rc;
 }
@@ -592,21 +487,12 @@ out:
 static fl_err
 read_array(struct nuclei *s)
 {
-	json_error_t je;
 	json_t *root, *it;
-	char *data = NULL;
-	size_t len = 0, i;
-	fl_err rc = FL_OK;
+	size_t i;
+	fl_err rc;
 
-	if ((rc = fl_scan_src_slurp(s->src, &data, &len, s->d)) != FL_OK)
+	if ((rc = fl_scan_json_load(s->src, 0, &root, s->d)) != FL_OK)
 		return rc;
-	root = json_loadb(data, len, 0, &je);
-	free(data);
-	if (root == NULL)
-		return fl_diag_set(s->d, FL_E_SYNTAX, s->src->path,
-				   je.line > 0 ? (unsigned long)je.line : 1,
-				   je.column > 0 ? (unsigned long)je.column : 1,
-				   "%s", je.text);
 	json_array_foreach(root, i, it)
 		if ((rc = item(s, it, 0, i)) != FL_OK)
 			break;
@@ -618,19 +504,9 @@ read_array(struct nuclei *s)
 static int
 first_char(const char *h, size_t n)
 {
-	size_t i = 0;
+	size_t i = fl_scan_skip_blank(h, n);
 
-	if (n >= 3 && memcmp(h, "\xEF\xBB\xBF", 3) == 0)
-		i = 3;
-	while (i < n && isspace((unsigned char)h[i]))
-		i++;
 	return i < n ? (unsigned char)h[i] : -1;
-}
-
-static int
-has(const char *h, size_t n, const char *needle)
-{
-	return memmem(h, n, needle, strlen(needle)) != NULL;
 }
 
 /* JSON with a template id and an info block: a Nuclei result. */
@@ -642,12 +518,14 @@ nuclei_sniff(const char *head, size_t n, const char *path)
 	(void)path;
 	if (c != '{' && c != '[')
 		return 0;
-	if (!has(head, n, "\"template-id\"") && !has(head, n, "\"templateID\""))
+	if (!fl_scan_has(head, n, "\"template-id\"") &&
+	    !fl_scan_has(head, n, "\"templateID\""))
 		return 0;
-	if (!has(head, n, "\"info\""))
+	if (!fl_scan_has(head, n, "\"info\""))
 		return 40;
-	if (has(head, n, "\"matched-at\"") || has(head, n, "\"matched\"") ||
-	    has(head, n, "\"host\""))
+	if (fl_scan_has(head, n, "\"matched-at\"") ||
+	    fl_scan_has(head, n, "\"matched\"") ||
+	    fl_scan_has(head, n, "\"host\""))
 		return 90;
 	return 80;
 }
@@ -675,7 +553,7 @@ nuclei_read(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 		fl_diag_set(d, rc, src->path, 0, 0, "a field is longer than allowed");
 	fl_finding_reset(&s.f);
 	fl_buf_release(&s.b);
-	hostset_free(&s.hosts);
+	fl_strset_free(&s.hosts);
 	return rc;
 }
 

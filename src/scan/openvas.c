@@ -36,15 +36,6 @@
 
 /* ---- shared between the XML and CSV readers ----------------------------- */
 
-static int
-is_blank(const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		if (!isspace((unsigned char)*s))
-			return 0;
-	return 1;
-}
-
 /* A trimmed copy of (s, n); NULL only when out of memory. */
 static char *
 dup_trim(const char *s, size_t n)
@@ -55,62 +46,29 @@ dup_trim(const char *s, size_t n)
 
 /*
  * Hosts seen in results, so each is reported to sink->host exactly once:
- * key is the address (or the name when there is no address).
+ * keys are the addresses (or the names when there is no address), and
+ * v[i] is what is known of keys.v[i].
  */
 struct ov_host {
-	char *key, *name;
+	char *name;
 	int done;
 };
 struct ov_hosts {
+	struct fl_strset keys;
 	struct ov_host *v;
-	size_t n, cap;
-	size_t *slot, nslot;      /* open addressing: index + 1, 0 = free */
+	size_t cap;
 };
-
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 static void
 hosts_free(struct ov_hosts *hs)
 {
 	size_t i;
 
-	for (i = 0; i < hs->n; i++) {
-		free(hs->v[i].key);
+	for (i = 0; i < hs->keys.n; i++)
 		free(hs->v[i].name);
-	}
 	free(hs->v);
-	free(hs->slot);
+	fl_strset_free(&hs->keys);
 	memset(hs, 0, sizeof(*hs));
-}
-
-static fl_err
-hosts_rehash(struct ov_hosts *hs)
-{
-	size_t ns = hs->nslot ? hs->nslot * 2 : 64, i, h;
-	size_t *s = calloc(ns, sizeof(*s));
-
-	if (s == NULL)
-		return FL_E_NOMEM;
-	for (i = 0; i < hs->n; i++) {
-		h = (size_t)(hash_str(hs->v[i].key) & (ns - 1));
-		while (s[h] != 0)
-			h = (h + 1) & (ns - 1);
-		s[h] = i + 1;
-	}
-	free(hs->slot);
-	hs->slot = s;
-	hs->nslot = ns;
-	return FL_OK;
 }
 
 /* Find key, adding it (with name) when new; *out is the entry. */
@@ -119,24 +77,12 @@ hosts_get(struct ov_hosts *hs, const char *key, const char *name,
 	  struct ov_host **out)
 {
 	struct ov_host *e;
-	size_t h;
+	size_t i;
+	int added;
 	fl_err rc;
 
-	if (hs->nslot == 0 || (hs->n + 1) * 2 > hs->nslot)
-		if ((rc = hosts_rehash(hs)) != FL_OK)
-			return rc;
-	h = (size_t)(hash_str(key) & (hs->nslot - 1));
-	while (hs->slot[h] != 0) {
-		e = &hs->v[hs->slot[h] - 1];
-		if (strcmp(e->key, key) == 0) {
-			*out = e;
-			return FL_OK;
-		}
-		h = (h + 1) & (hs->nslot - 1);
-	}
-	if (hs->n >= OV_MAX_HOSTS)
-		return FL_E_LIMIT;
-	if (hs->n == hs->cap) {
+	/* room for a new entry first, so a key never lacks one */
+	if (hs->keys.n == hs->cap) {
 		size_t cap = hs->cap ? hs->cap * 2 : 16;
 		struct ov_host *v = reallocarray(hs->v, cap, sizeof(*v));
 
@@ -145,15 +91,15 @@ hosts_get(struct ov_hosts *hs, const char *key, const char *name,
 		hs->v = v;
 		hs->cap = cap;
 	}
-	e = &hs->v[hs->n];
-	memset(e, 0, sizeof(*e));
-	if ((e->key = fl_strdup(key)) == NULL)
-		return FL_E_NOMEM;
-	if (!is_blank(name) && (e->name = fl_strdup(name)) == NULL) {
-		free(e->key);
-		return FL_E_NOMEM;
+	if ((rc = fl_strset_add(&hs->keys, key, OV_MAX_HOSTS, &i,
+				&added)) != FL_OK)
+		return rc;
+	e = &hs->v[i];
+	if (added) {
+		memset(e, 0, sizeof(*e));
+		if (!fl_scan_blank(name) && (e->name = fl_strdup(name)) == NULL)
+			return FL_E_NOMEM;
 	}
-	hs->slot[h] = ++hs->n;
 	*out = e;
 	return FL_OK;
 }
@@ -167,13 +113,13 @@ report_host(const struct fl_scan_sink *sink, const char *ip, const char *name,
 	if (sink->host == NULL)
 		return FL_OK;
 	memset(&h, 0, sizeof(h));
-	h.ip = is_blank(ip) ? NULL : ip;
-	h.fqdn = is_blank(name) ? NULL : name;
+	h.ip = fl_scan_blank(ip) ? NULL : ip;
+	h.fqdn = fl_scan_blank(name) ? NULL : name;
 	h.host = h.ip != NULL ? h.ip : h.fqdn;
 	h.authenticated = auth;
-	h.start = is_blank(start) ? NULL : start;
-	h.end = is_blank(end) ? NULL : end;
-	h.os = is_blank(os) ? NULL : os;
+	h.start = fl_scan_blank(start) ? NULL : start;
+	h.end = fl_scan_blank(end) ? NULL : end;
+	h.os = fl_scan_blank(os) ? NULL : os;
 	return sink->host(sink->ctx, &h);
 }
 
@@ -216,7 +162,7 @@ set_unwrapped(struct fl_finding *f, enum fl_ff k, const char *s, size_t n)
 static fl_err
 set_opt(struct fl_finding *f, enum fl_ff k, const char *s)
 {
-	return is_blank(s) ? FL_OK : fl_finding_setz(f, k, s);
+	return fl_scan_blank(s) ? FL_OK : fl_finding_setz(f, k, s);
 }
 
 /* Add "a,b, c" items (trimmed, non-empty) to a list. */
@@ -260,36 +206,16 @@ set_location(struct fl_finding *f, const char *host, const char *ip,
 	struct fl_scan_loc *l;
 	fl_err rc;
 
-	if (is_blank(host) && port == 0)
+	if (fl_scan_blank(host) && port == 0)
 		return FL_OK;
-	if ((rc = fl_finding_add_loc(f, is_blank(host) ? NULL : host, port,
-				     is_blank(proto) ? NULL : proto,
+	if ((rc = fl_finding_add_loc(f, fl_scan_blank(host) ? NULL : host, port,
+				     fl_scan_blank(proto) ? NULL : proto,
 				     NULL)) != FL_OK)
 		return rc;
 	l = &f->locs[f->nlocs - 1];
-	if (!is_blank(ip) && !is_blank(name) && strcmp(ip, name) != 0) {
-		if ((l->ip = fl_strdup(ip)) == NULL ||
-		    (l->fqdn = fl_strdup(name)) == NULL)
-			return FL_E_NOMEM;
-	}
+	if (!fl_scan_blank(ip) && !fl_scan_blank(name) && strcmp(ip, name) != 0)
+		return fl_scan_loc_names(l, ip, name);
 	return FL_OK;
-}
-
-/* "443" -> 443; anything else (empty, "general") -> 0. */
-static unsigned
-port_num(const char *s, size_t n)
-{
-	char tmp[8];
-	long v;
-
-	n = fl_scan_trim(&s, n);
-	if (n == 0 || n >= sizeof(tmp))
-		return 0;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	if (fl_parse_long(tmp, 1, 65535, &v) != 0)
-		return 0;
-	return (unsigned)v;
 }
 
 /*
@@ -326,9 +252,9 @@ severity_of(const char *threat, const char *score)
 {
 	int sev = -1;
 
-	if (!is_blank(threat))
+	if (!fl_scan_blank(threat))
 		sev = fl_sev_parse(threat, strlen(threat));
-	if (sev < 0 && !is_blank(score))
+	if (sev < 0 && !fl_scan_blank(score))
 		sev = fl_sev_from_cvss(fl_scan_score(score, strlen(score)));
 	return sev < 0 ? FL_SEV_INFO : sev;
 }
@@ -339,7 +265,7 @@ set_score(struct fl_finding *f, const char *score)
 {
 	double v;
 
-	if (is_blank(score))
+	if (fl_scan_blank(score))
 		return;
 	v = fl_scan_score(score, strlen(score));
 	if (v <= 0)
@@ -353,7 +279,7 @@ set_score(struct fl_finding *f, const char *score)
 static fl_err
 set_vector(struct fl_finding *f, const char *v)
 {
-	if (is_blank(v))
+	if (fl_scan_blank(v))
 		return FL_OK;
 	if (strncmp(v, "CVSS:4", 6) == 0)
 		return fl_finding_setz(f, FL_FF_CVSSV4, v);
@@ -382,76 +308,7 @@ fix_of(const char *type, size_t n, const char *solution)
 	return -1;
 }
 
-static fl_err
-send_meta(const struct fl_scan_sink *sink, int *sent, const char *name,
-	  const char *started)
-{
-	struct fl_scan_meta m;
-
-	if (*sent || sink->meta == NULL)
-		return FL_OK;
-	*sent = 1;
-	memset(&m, 0, sizeof(m));
-	m.scanner = "OpenVAS";
-	m.name = is_blank(name) ? NULL : name;
-	m.started = is_blank(started) ? NULL : started;
-	return sink->meta(sink->ctx, &m);
-}
-
 /* ---- XML ------------------------------------------------------------------ */
-
-/* Root element name from the first bytes (after prolog and comments). */
-static size_t
-xml_root(const char *h, size_t n, char *name, size_t namesz)
-{
-	size_t i = 0, k = 0;
-
-	if (n >= 3 && memcmp(h, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
-	for (;;) {
-		while (i < n && isspace((unsigned char)h[i]))
-			i++;
-		if (i + 1 >= n || h[i] != '<')
-			return 0;
-		if (h[i + 1] == '?') {
-			for (i += 2; i + 1 < n && !(h[i] == '?' && h[i + 1] == '>'); i++)
-				;
-			i += 2;
-		} else if (i + 3 < n && memcmp(h + i, "<!--", 4) == 0) {
-			for (i += 4; i + 2 < n && memcmp(h + i, "-->", 3) != 0; i++)
-				;
-			i += 3;
-		} else if (h[i + 1] == '!') {
-			int depth = 0;
-
-			for (i += 2; i < n && (h[i] != '>' || depth > 0); i++) {
-				if (h[i] == '[')
-					depth++;
-				else if (h[i] == ']')
-					depth--;
-			}
-			i++;
-		} else
-			break;
-	}
-	for (i++; i < n && k + 1 < namesz &&
-	     (isalnum((unsigned char)h[i]) || h[i] == '_' || h[i] == '-' ||
-	      h[i] == '.' || h[i] == ':'); i++)
-		name[k++] = h[i];
-	name[k] = '\0';
-	return k;
-}
-
-static int
-contains(const char *h, size_t n, const char *w)
-{
-	size_t wl = strlen(w), i;
-
-	for (i = 0; i + wl <= n; i++)
-		if (h[i] == w[0] && memcmp(h + i, w, wl) == 0)
-			return 1;
-	return 0;
-}
 
 static int
 openvas_xml_sniff(const char *head, size_t n, const char *path)
@@ -459,15 +316,15 @@ openvas_xml_sniff(const char *head, size_t n, const char *path)
 	char root[64];
 
 	(void)path;
-	if (xml_root(head, n, root, sizeof(root)) == 0)
+	if (fl_scan_xml_root(head, n, root, sizeof(root)) == 0)
 		return 0;
 	if (strcmp(root, "get_reports_response") == 0)
 		return 95;
 	if (strcmp(root, "report") != 0)
 		return 0;
-	if (contains(head, n, "format_id=") || contains(head, n, "<results") ||
-	    contains(head, n, "<gmp>") || contains(head, n, "<omp>") ||
-	    contains(head, n, "<nvt "))
+	if (fl_scan_has(head, n, "format_id=") ||
+	    fl_scan_has(head, n, "<results") || fl_scan_has(head, n, "<gmp>") ||
+	    fl_scan_has(head, n, "<omp>") || fl_scan_has(head, n, "<nvt "))
 		return 95;
 	return 50;
 }
@@ -500,34 +357,9 @@ struct ov_xml {
 };
 
 static fl_err
-keep(char **slot, const char *s, size_t n)
-{
-	char *c;
-
-	if (s == NULL)
-		return FL_OK;
-	if ((c = dup_trim(s, n)) == NULL)
-		return FL_E_NOMEM;
-	free(*slot);
-	*slot = c;
-	return FL_OK;
-}
-
-static fl_err
 keep_first(char **slot, const char *s, size_t n)
 {
-	return *slot != NULL ? FL_OK : keep(slot, s, n);
-}
-
-static void
-clear(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(v[i]);
-		v[i] = NULL;
-	}
+	return *slot != NULL ? FL_OK : fl_scan_keep(slot, s, n);
 }
 
 /* "tags": key=value|key=value; returns the value of key (borrowed span). */
@@ -580,7 +412,7 @@ ovx_emit(struct ov_xml *c, struct fl_xml *x)
 	unsigned pnum = 0;
 	fl_err rc;
 
-	title = !is_blank(c->r[R_NVT_NAME]) ? c->r[R_NVT_NAME] : c->r[R_NAME];
+	title = !fl_scan_blank(c->r[R_NVT_NAME]) ? c->r[R_NVT_NAME] : c->r[R_NAME];
 	if ((rc = set_opt(f, FL_FF_TITLE, title)) != FL_OK ||
 	    (rc = set_opt(f, FL_FF_VULN_ID_FROM_TOOL, c->r[R_OID])) != FL_OK ||
 	    (rc = set_opt(f, FL_FF_UNIQUE_ID_FROM_TOOL, c->r[R_ID])) != FL_OK ||
@@ -652,18 +484,18 @@ ovx_emit(struct ov_xml *c, struct fl_xml *x)
 	if ((port = c->r[R_PORT]) != NULL) {
 		slash = strrchr(port, '/');
 		if (slash != NULL) {
-			pnum = port_num(port, (size_t)(slash - port));
+			pnum = fl_scan_port(port, (size_t)(slash - port));
 			fl_strlcpy(proto, slash + 1, sizeof(proto));
 		} else
-			pnum = port_num(port, strlen(port));
+			pnum = fl_scan_port(port, strlen(port));
 	}
-	if ((rc = set_location(f, !is_blank(c->r[R_HOST]) ? c->r[R_HOST] :
+	if ((rc = set_location(f, !fl_scan_blank(c->r[R_HOST]) ? c->r[R_HOST] :
 			       c->r[R_HOSTNAME], c->r[R_HOST], c->r[R_HOSTNAME],
 			       pnum, proto)) != FL_OK ||
 	    (rc = set_group_key(f)) != FL_OK)
 		return rc;
-	if (!is_blank(c->r[R_HOST]) || !is_blank(c->r[R_HOSTNAME])) {
-		const char *key = !is_blank(c->r[R_HOST]) ? c->r[R_HOST] :
+	if (!fl_scan_blank(c->r[R_HOST]) || !fl_scan_blank(c->r[R_HOSTNAME])) {
+		const char *key = !fl_scan_blank(c->r[R_HOST]) ? c->r[R_HOST] :
 				  c->r[R_HOSTNAME];
 
 		if ((rc = hosts_get(&c->hosts, key, c->r[R_HOSTNAME], &hst)) != FL_OK)
@@ -671,9 +503,9 @@ ovx_emit(struct ov_xml *c, struct fl_xml *x)
 			       fl_xml_fail(x, c->d, rc, "more than %d hosts",
 					   OV_MAX_HOSTS) : rc;
 	}
-	if ((rc = send_meta(c->sink, &c->meta_sent,
-			    c->m_task != NULL ? c->m_task : c->m_name,
-			    c->m_start)) != FL_OK)
+	if ((rc = fl_scan_meta_once(c->sink, &c->meta_sent, "OpenVAS",
+				    c->m_task != NULL ? c->m_task : c->m_name,
+				    c->m_start)) != FL_OK)
 		return rc;
 	rc = c->sink->finding(c->sink->ctx, f);
 	fl_finding_reset(f);
@@ -710,10 +542,10 @@ static fl_err
 ovx_host_done(struct ov_xml *c, struct fl_xml *x)
 {
 	struct ov_host *e;
-	const char *key = !is_blank(c->h[H_IP]) ? c->h[H_IP] : c->h[H_NAME];
+	const char *key = !fl_scan_blank(c->h[H_IP]) ? c->h[H_IP] : c->h[H_NAME];
 	fl_err rc;
 
-	if (is_blank(key))
+	if (fl_scan_blank(key))
 		return FL_OK;
 	if ((rc = hosts_get(&c->hosts, key, c->h[H_NAME], &e)) != FL_OK)
 		return rc == FL_E_LIMIT ?
@@ -740,13 +572,13 @@ ovx_start(void *ctx, struct fl_xml *x, const char *name, const char **atts,
 		if (rel == 1 && strcmp(name, "nvt") == 0) {
 			const char *oid = fl_xml_attr(atts, "oid");
 
-			return oid ? keep(&c->r[R_OID], oid, strlen(oid)) : FL_OK;
+			return oid ? fl_scan_keep(&c->r[R_OID], oid, strlen(oid)) : FL_OK;
 		}
 		if (rel == 2 && strcmp(name, "solution") == 0 &&
 		    strcmp(parent, "nvt") == 0) {
 			const char *t = fl_xml_attr(atts, "type");
 
-			return t ? keep(&c->r[R_SOLTYPE], t, strlen(t)) : FL_OK;
+			return t ? fl_scan_keep(&c->r[R_SOLTYPE], t, strlen(t)) : FL_OK;
 		}
 		if (rel == 3 && strcmp(name, "ref") == 0 &&
 		    strcmp(parent, "refs") == 0) {
@@ -762,7 +594,7 @@ ovx_start(void *ctx, struct fl_xml *x, const char *name, const char **atts,
 				return len ? fl_strlist_add_unique(&c->f.vuln_ids,
 								   p, len) : FL_OK;
 			}
-			if (strcasecmp(type, "url") == 0 && !is_blank(id))
+			if (strcasecmp(type, "url") == 0 && !fl_scan_blank(id))
 				return fl_finding_append(&c->f, FL_FF_REFERENCES,
 							 "\n", id, strlen(id));
 			return FL_OK;
@@ -784,16 +616,16 @@ ovx_start(void *ctx, struct fl_xml *x, const char *name, const char **atts,
 		const char *id = fl_xml_attr(atts, "id");
 
 		c->rdepth = depth;
-		clear(c->r, R__N);
+		fl_scan_clear(c->r, R__N);
 		fl_finding_reset(&c->f);
 		fl_xml_pos(x, &line, &col);
 		c->f.src_line = line;
-		return id ? keep(&c->r[R_ID], id, strlen(id)) : FL_OK;
+		return id ? fl_scan_keep(&c->r[R_ID], id, strlen(id)) : FL_OK;
 	}
 	if (strcmp(name, "host") == 0 && strcmp(parent, "report") == 0) {
 		c->hdepth = depth;
 		c->hauth = -1;
-		clear(c->h, H__N);
+		fl_scan_clear(c->h, H__N);
 	}
 	return FL_OK;
 }
@@ -841,7 +673,7 @@ ovx_result_end(struct ov_xml *c, struct fl_xml *x, const char *name,
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (map[i].rel == rel && strcmp(map[i].name, name) == 0 &&
 		    (map[i].parent == NULL || strcmp(map[i].parent, parent) == 0))
-			return keep(&c->r[map[i].slot], text, len);
+			return fl_scan_keep(&c->r[map[i].slot], text, len);
 	return FL_OK;
 }
 
@@ -864,11 +696,11 @@ ovx_end(void *ctx, struct fl_xml *x, const char *name, const char *text,
 			return rc;
 		}
 		if (rel == 1 && strcmp(name, "ip") == 0)
-			return keep(&c->h[H_IP], text, len);
+			return fl_scan_keep(&c->h[H_IP], text, len);
 		if (rel == 1 && strcmp(name, "start") == 0)
-			return keep(&c->h[H_START], text, len);
+			return fl_scan_keep(&c->h[H_START], text, len);
 		if (rel == 1 && strcmp(name, "end") == 0)
-			return keep(&c->h[H_END], text, len);
+			return fl_scan_keep(&c->h[H_END], text, len);
 		if (rel == 1 && strcmp(name, "detail") == 0) {
 			ovx_detail(c);
 			free(c->h[H_DNAME]);
@@ -878,9 +710,9 @@ ovx_end(void *ctx, struct fl_xml *x, const char *name, const char *text,
 		}
 		if (rel == 2 && strcmp(parent, "detail") == 0) {
 			if (strcmp(name, "name") == 0)
-				return keep(&c->h[H_DNAME], text, len);
+				return fl_scan_keep(&c->h[H_DNAME], text, len);
 			if (strcmp(name, "value") == 0)
-				return keep(&c->h[H_DVALUE], text, len);
+				return fl_scan_keep(&c->h[H_DVALUE], text, len);
 		}
 		return FL_OK;
 	}
@@ -894,19 +726,19 @@ ovx_end(void *ctx, struct fl_xml *x, const char *name, const char *text,
 		size_t i;
 
 		/* hosts with results but no summary: reached, login unknown */
-		for (i = 0; i < c->hosts.n; i++) {
+		for (i = 0; i < c->hosts.keys.n; i++) {
 			struct ov_host *e = &c->hosts.v[i];
 
 			if (e->done)
 				continue;
 			e->done = 1;
-			if ((rc = report_host(c->sink, e->key, e->name, -1, NULL,
-					      NULL, NULL)) != FL_OK)
+			if ((rc = report_host(c->sink, c->hosts.keys.v[i], e->name,
+					      -1, NULL, NULL, NULL)) != FL_OK)
 				return rc;
 		}
-		return send_meta(c->sink, &c->meta_sent,
-				 c->m_task != NULL ? c->m_task : c->m_name,
-				 c->m_start);
+		return fl_scan_meta_once(c->sink, &c->meta_sent, "OpenVAS",
+					 c->m_task != NULL ? c->m_task : c->m_name,
+					 c->m_start);
 	}
 	return FL_OK;
 }
@@ -928,8 +760,8 @@ openvas_xml_read(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 	if (rc == FL_E_NOMEM && d->msg[0] == '\0')
 		fl_diag_msg(d, rc, "out of memory");
 	fl_finding_reset(&c.f);
-	clear(c.r, R__N);
-	clear(c.h, H__N);
+	fl_scan_clear(c.r, R__N);
+	fl_scan_clear(c.h, H__N);
 	hosts_free(&c.hosts);
 	free(c.m_name);
 	free(c.m_task);
@@ -968,9 +800,11 @@ openvas_csv_sniff(const char *head, size_t n, const char *path)
 	(void)path;
 	for (eol = 0; eol < n && head[eol] != '\n'; eol++)
 		;
-	if (contains(head, eol, "NVT Name") && contains(head, eol, "NVT OID"))
+	if (fl_scan_has(head, eol, "NVT Name") &&
+	    fl_scan_has(head, eol, "NVT OID"))
 		return 95;
-	if (contains(head, eol, "NVT Name") && contains(head, eol, "Hostname"))
+	if (fl_scan_has(head, eol, "NVT Name") &&
+	    fl_scan_has(head, eol, "Hostname"))
 		return 70;
 	return 0;
 }
@@ -1021,12 +855,12 @@ ovc_row(struct ov_csv *c, const struct fl_csv_record *rec, struct fl_diag *d)
 		goto out;
 	f->severity = severity_of(cget(c, rec, C_SEVERITY), cget(c, rec, C_CVSS));
 	set_score(f, cget(c, rec, C_CVSS));
-	if (!is_blank(s = cget(c, rec, C_EPSS)))
+	if (!fl_scan_blank(s = cget(c, rec, C_EPSS)))
 		f->epss_score = fl_scan_score(s, strlen(s));
-	if (!is_blank(s = cget(c, rec, C_EPSS_PCT)))
+	if (!fl_scan_blank(s = cget(c, rec, C_EPSS_PCT)))
 		f->epss_percentile = fl_scan_score(s, strlen(s));
 	s = cget(c, rec, C_CWE);
-	if (!is_blank(s) && fl_parse_long(s, 1, 1000000, &cwe) == 0) {
+	if (!fl_scan_blank(s) && fl_parse_long(s, 1, 1000000, &cwe) == 0) {
 		char buf[24];
 
 		f->cwe = (int)cwe;
@@ -1042,7 +876,7 @@ ovc_row(struct ov_csv *c, const struct fl_csv_record *rec, struct fl_diag *d)
 	s = cget(c, rec, C_SUMMARY);
 	if ((rc = set_unwrapped(f, FL_FF_DESCRIPTION, s, strlen(s))) != FL_OK)
 		goto out;
-	if (!is_blank(s = cget(c, rec, C_INSIGHT))) {
+	if (!fl_scan_blank(s = cget(c, rec, C_INSIGHT))) {
 		struct fl_finding tmp;
 
 		fl_finding_init(&tmp);
@@ -1065,7 +899,7 @@ ovc_row(struct ov_csv *c, const struct fl_csv_record *rec, struct fl_diag *d)
 	if ((rc = set_opt(f, FL_FF_EVIDENCE, cget(c, rec, C_RESULT))) != FL_OK ||
 	    (rc = set_opt(f, FL_FF_DATE, cget(c, rec, C_TIME))) != FL_OK)
 		goto out;
-	if (!is_blank(s = cget(c, rec, C_REFS))) {
+	if (!fl_scan_blank(s = cget(c, rec, C_REFS))) {
 		struct fl_strlist refs = { 0 };
 
 		rc = add_split(&refs, s, strlen(s), ',');
@@ -1079,7 +913,7 @@ ovc_row(struct ov_csv *c, const struct fl_csv_record *rec, struct fl_diag *d)
 	/* the host name wins as DefectDojo's host; the address is kept too */
 	s = cget(c, rec, C_PORT);
 	if ((rc = set_location(f, tname[0] != '\0' ? tname : tip, tip, tname,
-			       port_num(s, strlen(s)),
+			       fl_scan_port(s, strlen(s)),
 			       cget(c, rec, C_PROTO))) != FL_OK)
 		goto out;
 	if ((rc = set_group_key(f)) != FL_OK)
@@ -1098,8 +932,8 @@ ovc_row(struct ov_csv *c, const struct fl_csv_record *rec, struct fl_diag *d)
 				goto out;
 		}
 	}
-	if ((rc = send_meta(c->sink, &c->meta_sent, cget(c, rec, C_TASK),
-			    NULL)) != FL_OK)
+	if ((rc = fl_scan_meta_once(c->sink, &c->meta_sent, "OpenVAS",
+				    cget(c, rec, C_TASK), NULL)) != FL_OK)
 		goto out;
 	rc = c->sink->finding(c->sink->ctx, f);
 out:
@@ -1150,7 +984,8 @@ openvas_csv_read(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 		return rc;
 	rc = fl_csv_parse(data, len, src->path, ',', NULL, ovc_record, &c, d);
 	if (rc == FL_OK)
-		rc = send_meta(sink, &c.meta_sent, NULL, NULL);
+		rc = fl_scan_meta_once(sink, &c.meta_sent, "OpenVAS", NULL,
+				       NULL);
 	if (rc == FL_E_NOMEM && d->msg[0] == '\0')
 		fl_diag_msg(d, rc, "out of memory");
 	free(data);

@@ -42,26 +42,6 @@
 
 /* ---- shared ------------------------------------------------------------- */
 
-static int
-is_blank(const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		if (!isspace((unsigned char)*s))
-			return 0;
-	return 1;
-}
-
-static int
-contains(const char *h, size_t n, const char *w)
-{
-	size_t wl = strlen(w), i;
-
-	for (i = 0; i + wl <= n; i++)
-		if (h[i] == w[0] && memcmp(h + i, w, wl) == 0)
-			return 1;
-	return 0;
-}
-
 /* Qualys level "1".."5" (or a word) -> DefectDojo's legacy severity. */
 static int
 qualys_sev(const char *s)
@@ -221,21 +201,7 @@ add_split(struct fl_strlist *l, const char *s, size_t n)
 static unsigned
 port_num(const char *s)
 {
-	char tmp[8];
-	const char *p = s;
-	size_t n;
-	long v;
-
-	if (s == NULL)
-		return 0;
-	n = fl_scan_trim(&p, strlen(s));
-	if (n == 0 || n >= sizeof(tmp))
-		return 0;
-	memcpy(tmp, p, n);
-	tmp[n] = '\0';
-	if (fl_parse_long(tmp, 1, 65535, &v) != 0)
-		return 0;
-	return (unsigned)v;
+	return fl_scan_port(s, s != NULL ? strlen(s) : 0);
 }
 
 /* The location at host, with the address and the name kept as well. */
@@ -244,15 +210,15 @@ set_location(struct fl_finding *f, const char *ip, const char *name,
 	     unsigned port, const char *proto)
 {
 	struct fl_scan_loc *l;
-	const char *host = !is_blank(name) ? name : ip;
+	const char *host = !fl_scan_blank(name) ? name : ip;
 	char low[16];
 	size_t i;
 	fl_err rc;
 
-	if (is_blank(host))
+	if (fl_scan_blank(host))
 		return FL_OK;
 	low[0] = '\0';
-	if (!is_blank(proto)) {
+	if (!fl_scan_blank(proto)) {
 		for (i = 0; proto[i] != '\0' && i + 1 < sizeof(low); i++)
 			low[i] = (char)tolower((unsigned char)proto[i]);
 		low[i] = '\0';
@@ -261,11 +227,8 @@ set_location(struct fl_finding *f, const char *ip, const char *name,
 				     NULL)) != FL_OK)
 		return rc;
 	l = &f->locs[f->nlocs - 1];
-	if (!is_blank(ip) && !is_blank(name) && strcmp(ip, name) != 0) {
-		if ((l->ip = fl_strdup(ip)) == NULL ||
-		    (l->fqdn = fl_strdup(name)) == NULL)
-			return FL_E_NOMEM;
-	}
+	if (!fl_scan_blank(ip) && !fl_scan_blank(name) && strcmp(ip, name) != 0)
+		return fl_scan_loc_names(l, ip, name);
 	return FL_OK;
 }
 
@@ -278,11 +241,11 @@ auth_hint(const char *title, const char *result)
 	if (title == NULL)
 		return -1;
 	tl = strlen(title);
-	if (contains(title, tl, "Authentication Method"))
+	if (fl_scan_has(title, tl, "Authentication Method"))
 		return result != NULL &&
-		       contains(result, strlen(result), "NULL session") ? 0 : 1;
-	if (contains(title, tl, "Authentication Failed") ||
-	    contains(title, tl, "Authentication Not Attempted"))
+		       fl_scan_has(result, strlen(result), "NULL session") ? 0 : 1;
+	if (fl_scan_has(title, tl, "Authentication Failed") ||
+	    fl_scan_has(title, tl, "Authentication Not Attempted"))
 		return 0;
 	return -1;
 }
@@ -313,54 +276,14 @@ report_host(const struct fl_scan_sink *sink, const char *ip, const char *name,
 	if (sink->host == NULL)
 		return FL_OK;
 	memset(&h, 0, sizeof(h));
-	h.ip = is_blank(ip) ? NULL : ip;
-	h.fqdn = is_blank(name) ? NULL : name;
+	h.ip = fl_scan_blank(ip) ? NULL : ip;
+	h.fqdn = fl_scan_blank(name) ? NULL : name;
 	h.host = h.fqdn != NULL ? h.fqdn : h.ip;
 	h.authenticated = auth;
-	h.os = is_blank(os) ? NULL : os;
+	h.os = fl_scan_blank(os) ? NULL : os;
 	if (h.host == NULL)
 		return FL_OK;
 	return sink->host(sink->ctx, &h);
-}
-
-static fl_err
-send_meta(const struct fl_scan_sink *sink, int *sent, const char *name,
-	  const char *started)
-{
-	struct fl_scan_meta m;
-
-	if (*sent || sink->meta == NULL)
-		return FL_OK;
-	*sent = 1;
-	memset(&m, 0, sizeof(m));
-	m.scanner = "Qualys";
-	m.name = is_blank(name) ? NULL : name;
-	m.started = is_blank(started) ? NULL : started;
-	return sink->meta(sink->ctx, &m);
-}
-
-static fl_err
-keep(char **slot, const char *s, size_t n)
-{
-	char *c;
-
-	n = fl_scan_trim(&s, n);
-	if ((c = fl_strndup(s, n)) == NULL)
-		return FL_E_NOMEM;
-	free(*slot);
-	*slot = c;
-	return FL_OK;
-}
-
-static void
-clear(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(v[i]);
-		v[i] = NULL;
-	}
 }
 
 static int
@@ -384,61 +307,20 @@ qid_parse(const char *s, size_t n, unsigned long *out)
 
 /* ---- XML ------------------------------------------------------------------ */
 
-/* Root element name from the first bytes (after prolog and comments). */
-static size_t
-xml_root(const char *h, size_t n, char *name, size_t namesz)
-{
-	size_t i = 0, k = 0;
-
-	if (n >= 3 && memcmp(h, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
-	for (;;) {
-		while (i < n && isspace((unsigned char)h[i]))
-			i++;
-		if (i + 1 >= n || h[i] != '<')
-			return 0;
-		if (h[i + 1] == '?') {
-			for (i += 2; i + 1 < n && !(h[i] == '?' && h[i + 1] == '>'); i++)
-				;
-			i += 2;
-		} else if (i + 3 < n && memcmp(h + i, "<!--", 4) == 0) {
-			for (i += 4; i + 2 < n && memcmp(h + i, "-->", 3) != 0; i++)
-				;
-			i += 3;
-		} else if (h[i + 1] == '!') {
-			int depth = 0;
-
-			for (i += 2; i < n && (h[i] != '>' || depth > 0); i++) {
-				if (h[i] == '[')
-					depth++;
-				else if (h[i] == ']')
-					depth--;
-			}
-			i++;
-		} else
-			break;
-	}
-	for (i++; i < n && k + 1 < namesz &&
-	     (isalnum((unsigned char)h[i]) || h[i] == '_' || h[i] == '-' ||
-	      h[i] == '.' || h[i] == ':'); i++)
-		name[k++] = h[i];
-	name[k] = '\0';
-	return k;
-}
-
 static int
 qualys_xml_sniff(const char *head, size_t n, const char *path)
 {
 	char root[64];
 
 	(void)path;
-	if (xml_root(head, n, root, sizeof(root)) == 0)
+	if (fl_scan_xml_root(head, n, root, sizeof(root)) == 0)
 		return 0;
 	if (strcmp(root, "ASSET_DATA_REPORT") == 0)
 		return 95;
 	if (strcmp(root, "SCAN") == 0)
-		return contains(head, n, "<IP ") || contains(head, n, "<HEADER") ||
-		       contains(head, n, "qualys") ? 90 : 60;
+		return fl_scan_has(head, n, "<IP ") ||
+		       fl_scan_has(head, n, "<HEADER") ||
+		       fl_scan_has(head, n, "qualys") ? 90 : 60;
 	return 0;
 }
 
@@ -504,13 +386,14 @@ struct qx_xml {
 static fl_err
 qx_meta(struct qx_xml *c)
 {
-	return send_meta(c->sink, &c->meta_sent, c->m_name, c->m_date);
+	return fl_scan_meta_once(c->sink, &c->meta_sent, "Qualys", c->m_name,
+				 c->m_date);
 }
 
 static void
 gloss_free(struct qx_gloss *g)
 {
-	clear(g->t, G__N);
+	fl_scan_clear(g->t, G__N);
 	fl_strlist_free(&g->cves);
 	fl_strlist_free(&g->urls);
 }
@@ -604,13 +487,13 @@ gloss_close(struct qx_xml *c, const char *id)
 static void
 info_free(struct qx_info *in)
 {
-	clear(in->v, V__N);
+	fl_scan_clear(in->v, V__N);
 }
 
 static void
 host_free(struct qx_host *h)
 {
-	clear(h->h, HO__N);
+	fl_scan_clear(h->h, HO__N);
 }
 
 /* One finding of the asset data report: a detection and its glossary. */
@@ -620,7 +503,7 @@ qx_emit_info(struct qx_xml *c, const struct qx_info *in,
 {
 	struct fl_finding *f = &c->f;
 	const struct qx_gloss *g = in->has_qid ? gloss_find(c, in->qid) : NULL;
-	const char *name = !is_blank(h->h[HO_DNS]) ? h->h[HO_DNS] :
+	const char *name = !fl_scan_blank(h->h[HO_DNS]) ? h->h[HO_DNS] :
 			   h->h[HO_NETBIOS];
 	char buf[48];
 	size_t i;
@@ -638,12 +521,12 @@ qx_emit_info(struct qx_xml *c, const struct qx_info *in,
 		fl_strlcpy(buf, "QID-? (no QID in the report)", sizeof(buf));
 	if ((rc = fl_finding_setz(f, FL_FF_TITLE, buf)) != FL_OK)
 		return rc;
-	if (g != NULL && !is_blank(g->t[G_TITLE]) &&
+	if (g != NULL && !fl_scan_blank(g->t[G_TITLE]) &&
 	    (rc = fl_finding_append(f, FL_FF_TITLE, " | ", g->t[G_TITLE],
 				    strlen(g->t[G_TITLE]))) != FL_OK)
 		return rc;
 	f->severity = g != NULL ? qualys_sev(g->t[G_SEVERITY]) : FL_SEV_INFO;
-	if (in->v[V_CVSS3] != NULL && !is_blank(in->v[V_CVSS3]) &&
+	if (in->v[V_CVSS3] != NULL && !fl_scan_blank(in->v[V_CVSS3]) &&
 	    strcmp(in->v[V_CVSS3], "-") != 0)
 		rc = set_cvss3(f, in->v[V_CVSS3], NULL, "CVSS:3.0/");
 	else if (g != NULL)
@@ -710,7 +593,7 @@ qx_flush(struct qx_xml *c)
 			rc = qx_emit_info(c, &c->pend[i], h, auth);
 		if (rc == FL_OK)
 			rc = report_host(c->sink, h->h[HO_IP],
-					 !is_blank(h->h[HO_DNS]) ? h->h[HO_DNS] :
+					 !fl_scan_blank(h->h[HO_DNS]) ? h->h[HO_DNS] :
 					 h->h[HO_NETBIOS], auth, h->h[HO_OS]);
 		i = end;
 	}
@@ -789,7 +672,7 @@ qx_scan_item(struct qx_xml *c)
 		fl_strlcpy(buf, "QID-? (no QID in the report)", sizeof(buf));
 	if ((rc = fl_finding_setz(f, FL_FF_TITLE, buf)) != FL_OK)
 		return rc;
-	if (!is_blank(c->s[S_TITLE]) &&
+	if (!fl_scan_blank(c->s[S_TITLE]) &&
 	    (rc = fl_finding_append(f, FL_FF_TITLE, " | ", c->s[S_TITLE],
 				    strlen(c->s[S_TITLE]))) != FL_OK)
 		return rc;
@@ -873,9 +756,9 @@ qx_start(void *ctx, struct fl_xml *x, const char *name, const char **atts,
 		free(c->ipname);
 		free(c->ipos);
 		c->ip = c->ipname = c->ipos = NULL;
-		if ((v != NULL && (rc = keep(&c->ip, v, strlen(v))) != FL_OK) ||
+		if ((v != NULL && (rc = fl_scan_keep(&c->ip, v, strlen(v))) != FL_OK) ||
 		    (n != NULL && strcmp(n, "No registered hostname") != 0 &&
-		     (rc = keep(&c->ipname, n, strlen(n))) != FL_OK))
+		     (rc = fl_scan_keep(&c->ipname, n, strlen(n))) != FL_OK))
 			return rc;
 		return FL_OK;
 	}
@@ -886,8 +769,8 @@ qx_start(void *ctx, struct fl_xml *x, const char *name, const char **atts,
 		free(c->cat_port);
 		free(c->cat_proto);
 		c->cat_port = c->cat_proto = NULL;
-		if ((p != NULL && (rc = keep(&c->cat_port, p, strlen(p))) != FL_OK) ||
-		    (pr != NULL && (rc = keep(&c->cat_proto, pr, strlen(pr))) != FL_OK))
+		if ((p != NULL && (rc = fl_scan_keep(&c->cat_port, p, strlen(p))) != FL_OK) ||
+		    (pr != NULL && (rc = fl_scan_keep(&c->cat_proto, pr, strlen(pr))) != FL_OK))
 			return rc;
 		return FL_OK;
 	}
@@ -897,7 +780,7 @@ qx_start(void *ctx, struct fl_xml *x, const char *name, const char **atts,
 		unsigned long line, col;
 
 		c->sdepth = depth;
-		clear(c->s, S__N);
+		fl_scan_clear(c->s, S__N);
 		fl_finding_reset(&c->f);
 		fl_xml_pos(x, &line, &col);
 		c->f.src_line = line;
@@ -937,15 +820,15 @@ qx_gloss_end(struct qx_xml *c, struct fl_xml *x, const char *name,
 		size_t i;
 
 		if (strcmp(name, "QID") == 0)
-			return keep(&c->gqid, text, len);
+			return fl_scan_keep(&c->gqid, text, len);
 		for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 			if (strcmp(name, map[i].name) == 0)
-				return keep(&e->t[map[i].k], text, len);
+				return fl_scan_keep(&e->t[map[i].k], text, len);
 		return FL_OK;
 	}
 	if (rel == 2 && strcmp(name, "CVSS3_BASE") == 0 &&
 	    strcmp(parent, "CVSS3_SCORE") == 0)
-		return keep(&e->t[G_CVSS3], text, len);
+		return fl_scan_keep(&e->t[G_CVSS3], text, len);
 	if (rel == 3 && strcmp(parent, "CVE_ID") == 0) {
 		const char *p = text;
 		size_t n = fl_scan_trim(&p, len);
@@ -988,7 +871,7 @@ qx_info_end(struct qx_xml *c, const char *name, const char *text, size_t len,
 	}
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(name, map[i].name) == 0)
-			return keep(&in->v[map[i].k], text, len);
+			return fl_scan_keep(&in->v[map[i].k], text, len);
 	return FL_OK;
 }
 
@@ -1018,7 +901,7 @@ qx_scan_end(struct qx_xml *c, const char *name, const char *text, size_t len,
 		if (rel == 1) {
 			for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 				if (strcmp(name, map[i].name) == 0)
-					return keep(&c->s[map[i].k], text, len);
+					return fl_scan_keep(&c->s[map[i].k], text, len);
 			return FL_OK;
 		}
 		if (rel == 3 && strcmp(name, "ID") == 0 &&
@@ -1044,7 +927,7 @@ qx_scan_end(struct qx_xml *c, const char *name, const char *text, size_t len,
 		return rc;
 	}
 	if (depth == c->ipdepth + 1 && strcmp(name, "OS") == 0)
-		return keep(&c->ipos, text, len);
+		return fl_scan_keep(&c->ipos, text, len);
 	return FL_OK;
 }
 
@@ -1077,7 +960,7 @@ qx_end(void *ctx, struct fl_xml *x, const char *name, const char *text,
 		if (depth == c->hdepth + 1)
 			for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 				if (strcmp(name, map[i].name) == 0)
-					return keep(&h->h[map[i].k], text, len);
+					return fl_scan_keep(&h->h[map[i].k], text, len);
 		return FL_OK;
 	}
 	if (c->ipdepth >= 0)
@@ -1089,10 +972,10 @@ qx_end(void *ctx, struct fl_xml *x, const char *name, const char *text,
 	/* report name and time: asset data report HEADER, scan HEADER/KEY */
 	if (strcmp(parent, "HEADER") == 0 && strcmp(name, "TEMPLATE") == 0 &&
 	    c->m_name == NULL)
-		return keep(&c->m_name, text, len);
+		return fl_scan_keep(&c->m_name, text, len);
 	if (strcmp(parent, "HEADER") == 0 &&
 	    strcmp(name, "GENERATION_DATETIME") == 0 && c->m_date == NULL)
-		return keep(&c->m_date, text, len);
+		return fl_scan_keep(&c->m_date, text, len);
 	if (depth == 0) {
 		fl_err rc = qx_flush(c);  /* a report without a glossary */
 
@@ -1114,7 +997,7 @@ qx_start_key(void *ctx, struct fl_xml *x, const char *name, const char **atts,
 
 		free(c->key);
 		c->key = NULL;
-		return k != NULL ? keep(&c->key, k, strlen(k)) : FL_OK;
+		return k != NULL ? fl_scan_keep(&c->key, k, strlen(k)) : FL_OK;
 	}
 	return qx_start(ctx, x, name, atts, depth);
 }
@@ -1129,9 +1012,9 @@ qx_end_key(void *ctx, struct fl_xml *x, const char *name, const char *text,
 		fl_err rc = FL_OK;
 
 		if (strcmp(c->key, "TITLE") == 0 && c->m_name == NULL)
-			rc = keep(&c->m_name, text, len);
+			rc = fl_scan_keep(&c->m_name, text, len);
 		else if (strcmp(c->key, "DATE") == 0 && c->m_date == NULL)
-			rc = keep(&c->m_date, text, len);
+			rc = fl_scan_keep(&c->m_date, text, len);
 		free(c->key);
 		c->key = NULL;
 		return rc;
@@ -1169,7 +1052,7 @@ qualys_xml_read(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 	for (i = 0; i < c.nhosts; i++)
 		host_free(&c.hosts[i]);
 	free(c.hosts);
-	clear(c.s, S__N);
+	fl_scan_clear(c.s, S__N);
 	free(c.ip);
 	free(c.ipname);
 	free(c.ipos);
@@ -1215,10 +1098,10 @@ qualys_csv_sniff(const char *head, size_t n, const char *path)
 	while (i < n) {
 		for (eol = i; eol < n && head[eol] != '\n'; eol++)
 			;
-		if (contains(head + i, eol - i, "QID") &&
-		    (contains(head + i, eol - i, "Title") ||
-		     contains(head + i, eol - i, "VULN TITLE")) &&
-		    contains(head + i, eol - i, "IP"))
+		if (fl_scan_has(head + i, eol - i, "QID") &&
+		    (fl_scan_has(head + i, eol - i, "Title") ||
+		     fl_scan_has(head + i, eol - i, "VULN TITLE")) &&
+		    fl_scan_has(head + i, eol - i, "IP"))
 			return 90;
 		i = eol + 1;
 	}
@@ -1232,62 +1115,8 @@ struct qx_csv {
 	int have_hdr, meta_sent, nrec;
 	long col[Q__N];
 	struct fl_finding f;
-	/* hosts already reported, by key: an open-addressed set */
-	char **hk;
-	size_t nh, nhslot;
+	struct fl_strset hosts;  /* hosts already reported, by key */
 };
-
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-/* Add key to the set; *isnew says whether it was not there. */
-static fl_err
-seen_add(struct qx_csv *c, const char *key, int *isnew)
-{
-	size_t h;
-
-	*isnew = 0;
-	if (c->nhslot == 0 || (c->nh + 1) * 2 > c->nhslot) {
-		size_t ns = c->nhslot ? c->nhslot * 2 : 64, i;
-		char **s = calloc(ns, sizeof(*s));
-
-		if (s == NULL)
-			return FL_E_NOMEM;
-		for (i = 0; i < c->nhslot; i++) {
-			if (c->hk[i] == NULL)
-				continue;
-			h = (size_t)(hash_str(c->hk[i]) & (ns - 1));
-			while (s[h] != NULL)
-				h = (h + 1) & (ns - 1);
-			s[h] = c->hk[i];
-		}
-		free(c->hk);
-		c->hk = s;
-		c->nhslot = ns;
-	}
-	h = (size_t)(hash_str(key) & (c->nhslot - 1));
-	while (c->hk[h] != NULL) {
-		if (strcmp(c->hk[h], key) == 0)
-			return FL_OK;
-		h = (h + 1) & (c->nhslot - 1);
-	}
-	if (c->nh >= QX_MAX_HOSTS)
-		return FL_E_LIMIT;
-	if ((c->hk[h] = fl_strdup(key)) == NULL)
-		return FL_E_NOMEM;
-	c->nh++;
-	*isnew = 1;
-	return FL_OK;
-}
 
 static const char *
 qget(const struct qx_csv *c, const struct fl_csv_record *rec, enum qc_c k)
@@ -1302,7 +1131,7 @@ qget2(const struct qx_csv *c, const struct fl_csv_record *rec, enum qc_c a,
 {
 	const char *s = qget(c, rec, a);
 
-	return !is_blank(s) ? s : qget(c, rec, b);
+	return !fl_scan_blank(s) ? s : qget(c, rec, b);
 }
 
 static fl_err
@@ -1316,14 +1145,14 @@ qc_row(struct qx_csv *c, const struct fl_csv_record *rec, struct fl_diag *d)
 	int agent, isnew;
 	fl_err rc;
 
-	if (is_blank(title) || strcmp(title, "Title") == 0)
+	if (fl_scan_blank(title) || strcmp(title, "Title") == 0)
 		return FL_OK;  /* a repeated header, or a summary line */
 	fl_finding_reset(f);
 	f->src_line = rec->line;
 	name = qget(c, rec, Q_FQDN);
-	if (is_blank(name))
+	if (fl_scan_blank(name))
 		name = qget(c, rec, Q_DNS);
-	if (is_blank(name))
+	if (fl_scan_blank(name))
 		name = qget(c, rec, Q_HOSTNAME);
 	{
 		const char *p = ip;
@@ -1358,7 +1187,7 @@ qc_row(struct qx_csv *c, const struct fl_csv_record *rec, struct fl_diag *d)
 			goto out;
 	}
 	f->severity = qualys_sev(qget(c, rec, Q_SEVERITY));
-	if (c->col[Q_CVSS31] >= 0 && !is_blank(qget(c, rec, Q_CVSS31)))
+	if (c->col[Q_CVSS31] >= 0 && !fl_scan_blank(qget(c, rec, Q_CVSS31)))
 		rc = set_cvss3(f, qget(c, rec, Q_CVSS31), qget(c, rec, Q_CVSS31T),
 			       "CVSS:3.1/");
 	else
@@ -1379,10 +1208,10 @@ qc_row(struct qx_csv *c, const struct fl_csv_record *rec, struct fl_diag *d)
 	if ((rc = set_html(f, FL_FF_MITIGATION, s, strlen(s))) != FL_OK)
 		goto out;
 	s = qget2(c, rec, Q_RESULTS, Q_RESULT);
-	if (!is_blank(s) && (rc = fl_finding_setz(f, FL_FF_EVIDENCE, s)) != FL_OK)
+	if (!fl_scan_blank(s) && (rc = fl_finding_setz(f, FL_FF_EVIDENCE, s)) != FL_OK)
 		goto out;
 	s = qget2(c, rec, Q_LAST, Q_LASTSCAN);
-	if (!is_blank(s) && (rc = fl_finding_setz(f, FL_FF_DATE, s)) != FL_OK)
+	if (!fl_scan_blank(s) && (rc = fl_finding_setz(f, FL_FF_DATE, s)) != FL_OK)
 		goto out;
 	if (fl_streq_ci(qget(c, rec, Q_STATUS), "Fixed"))
 		f->status = FL_FS_FIXED;
@@ -1392,7 +1221,8 @@ qc_row(struct qx_csv *c, const struct fl_csv_record *rec, struct fl_diag *d)
 			       qget(c, rec, Q_PROTO))) != FL_OK)
 		goto out;
 	if (tip[0] != '\0' || tname[0] != '\0') {
-		rc = seen_add(c, tname[0] ? tname : tip, &isnew);
+		rc = fl_strset_add(&c->hosts, tname[0] ? tname : tip,
+				   QX_MAX_HOSTS, NULL, &isnew);
 		if (rc == FL_E_LIMIT)
 			rc = fl_diag_set(d, rc, c->path, rec->line, 1,
 					 "more than %d hosts", QX_MAX_HOSTS);
@@ -1402,7 +1232,8 @@ qc_row(struct qx_csv *c, const struct fl_csv_record *rec, struct fl_diag *d)
 		if (rc != FL_OK)
 			goto out;
 	}
-	if ((rc = send_meta(c->sink, &c->meta_sent, NULL, NULL)) != FL_OK)
+	if ((rc = fl_scan_meta_once(c->sink, &c->meta_sent, "Qualys", NULL,
+				    NULL)) != FL_OK)
 		goto out;
 	rc = c->sink->finding(c->sink->ctx, f);
 out:
@@ -1444,7 +1275,7 @@ qualys_csv_read(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 {
 	struct qx_csv c;
 	char *data = NULL;
-	size_t len, i;
+	size_t len;
 	fl_err rc;
 
 	memset(&c, 0, sizeof(c));
@@ -1459,15 +1290,14 @@ qualys_csv_read(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 				 "not a Qualys CSV export: no header line "
 				 "with 'QID' and 'Title' columns");
 	if (rc == FL_OK)
-		rc = send_meta(sink, &c.meta_sent, NULL, NULL);
+		rc = fl_scan_meta_once(sink, &c.meta_sent, "Qualys", NULL,
+				       NULL);
 	if (rc == FL_E_NOMEM && d->msg[0] == '\0')
 		fl_diag_msg(d, rc, "out of memory");
 	free(data);
 	fl_finding_reset(&c.f);
 	fl_csv_header_release(&c.hdr);
-	for (i = 0; i < c.nhslot; i++)
-		free(c.hk[i]);
-	free(c.hk);
+	fl_strset_free(&c.hosts);
 	return rc;
 }
 

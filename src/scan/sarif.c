@@ -79,18 +79,6 @@ struct rules {
 	size_t mask;            /* capacity - 1; 0 with slot NULL when empty */
 };
 
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* An open-addressed index of a rules array; a later duplicate id wins. */
 static fl_err
 rules_build(struct rules *t, json_t *arr)
@@ -111,7 +99,7 @@ rules_build(struct rules *t, json_t *arr)
 
 		if (id == NULL)
 			continue;
-		h = (size_t)hash_str(id) & t->mask;
+		h = (size_t)fl_scan_hash(id, strlen(id)) & t->mask;
 		while (t->slot[h] != NULL &&
 		       strcmp(jstr(t->slot[h], "id"), id) != 0)
 			h = (h + 1) & t->mask;
@@ -127,7 +115,7 @@ rules_find(const struct rules *t, const char *id)
 
 	if (t->slot == NULL)
 		return NULL;
-	h = (size_t)hash_str(id) & t->mask;
+	h = (size_t)fl_scan_hash(id, strlen(id)) & t->mask;
 	while (t->slot[h] != NULL) {
 		if (strcmp(jstr(t->slot[h], "id"), id) == 0)
 			return t->slot[h];
@@ -496,19 +484,6 @@ level_severity(const char *level)
 	if (strcmp(level, "error") == 0)
 		return FL_SEV_HIGH;
 	return FL_SEV_MEDIUM;
-}
-
-/* One of DefectDojo's five severity words, any case; -1 otherwise. */
-static int
-severity_word(const char *s)
-{
-	static const char *const w[] = { "info", "low", "medium", "high", "critical" };
-	int i;
-
-	for (i = 0; i < 5; i++)
-		if (strcasecmp(s, w[i]) == 0)
-			return i;
-	return -1;
 }
 
 /* The number of a CWE spelling "cwe-NNN" (any case), or -1. */
@@ -910,7 +885,7 @@ severity(struct fl_finding *f, json_t *res, json_t *rule)
 {
 	const char *level = jstr(res, "level");
 	json_t *ss = jget(jobj(rule, "properties"), "security-severity");
-	double score = -1;
+	double score;
 	int w;
 
 	if (level == NULL)
@@ -918,11 +893,7 @@ severity(struct fl_finding *f, json_t *res, json_t *rule)
 	f->severity = level_severity(level);
 	if (ss == NULL)
 		return;
-	if (json_is_number(ss))
-		score = json_number_value(ss);
-	else if (json_is_string(ss))
-		score = fl_scan_score(json_string_value(ss), json_string_length(ss));
-	if (score >= 0) {
+	if ((score = fl_scan_json_score(ss)) >= 0) {
 		/* DefectDojo: a score over 10 is still Critical; it is no CVSS score */
 		if (score <= 10)
 			f->cvssv3_score = score;
@@ -930,7 +901,7 @@ severity(struct fl_finding *f, json_t *res, json_t *rule)
 		return;
 	}
 	/* a word ("HIGH"), or DefectDojo's Info for anything else */
-	w = json_is_string(ss) ? severity_word(json_string_value(ss)) : -1;
+	w = json_is_string(ss) ? fl_scan_sev_word(json_string_value(ss)) : -1;
 	f->severity = w >= 0 ? w : FL_SEV_INFO;
 }
 
@@ -1103,36 +1074,27 @@ out:
 	return rc;
 }
 
-static int
-has(const char *h, size_t n, const char *needle)
-{
-	return memmem(h, n, needle, strlen(needle)) != NULL;
-}
-
 /* A JSON object with "runs" and the SARIF schema, or a tool driver. */
 static int
 sarif_sniff(const char *head, size_t n, const char *path)
 {
-	size_t i = 0;
+	size_t i = fl_scan_skip_blank(head, n);
 	int runs, schema = 0;
 	const char *p;
 
 	(void)path;
-	if (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)
-		i = 3;
-	while (i < n && isspace((unsigned char)head[i]))
-		i++;
 	if (i >= n || head[i] != '{')
 		return 0;
-	runs = has(head, n, "\"runs\"");
-	if ((p = memmem(head, n, "\"$schema\"", 9)) != NULL) {
+	runs = fl_scan_has(head, n, "\"runs\"");
+	if ((p = fl_scan_find(head, n, "\"$schema\"")) != NULL) {
 		size_t left = n - (size_t)(p - head);
 
-		schema = memmem(p, left < 200 ? left : 200, "sarif", 5) != NULL;
+		schema = fl_scan_has(p, left < 200 ? left : 200, "sarif");
 	}
 	if (runs && schema)
 		return 95;
-	if (runs && (has(head, n, "\"driver\"") || has(head, n, "\"2.1.0\"")))
+	if (runs && (fl_scan_has(head, n, "\"driver\"") ||
+		     fl_scan_has(head, n, "\"2.1.0\"")))
 		return 85;
 	if (schema)
 		return 70;
@@ -1144,21 +1106,12 @@ sarif_read(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 	   struct fl_diag *d)
 {
 	struct sarif s;
-	json_error_t je;
 	json_t *root, *run;
-	char *data = NULL;
-	size_t len = 0, i;
+	size_t i;
 	fl_err rc;
 
-	if ((rc = fl_scan_src_slurp(src, &data, &len, d)) != FL_OK)
+	if ((rc = fl_scan_json_load(src, 0, &root, d)) != FL_OK)
 		return rc;
-	root = json_loadb(data, len, 0, &je);
-	free(data);
-	if (root == NULL)
-		return fl_diag_set(d, FL_E_SYNTAX, src->path,
-				   je.line > 0 ? (unsigned long)je.line : 1,
-				   je.column > 0 ? (unsigned long)je.column : 1,
-				   "%s", je.text);
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return fl_diag_set(d, FL_E_SYNTAX, src->path, 1, 1,

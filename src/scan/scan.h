@@ -275,5 +275,95 @@ fl_err fl_scan_find_cves(struct fl_finding *f, const char *s, size_t n);
  * Text without a tag keeps its lines, each trimmed, blank runs as one.
  */
 fl_err fl_scan_html_text(struct fl_buf *out, const char *s, size_t n);
+/* Take back the last location (one the reader added but cannot use). */
+void fl_finding_pop_loc(struct fl_finding *f);
+
+/* Shared helpers for readers (scan/util.c). */
+/* 1 when s is NULL or holds nothing but blanks. */
+int fl_scan_blank(const char *s);
+/* A trimmed copy of (s, n) into dst, cut to dstsz - 1 bytes (dstsz > 0). */
+void fl_scan_copy(char *dst, size_t dstsz, const char *s, size_t n);
+/* *slot := a trimmed copy of (s, n), the old one freed; s NULL: unchanged. */
+fl_err fl_scan_keep(char **slot, const char *s, size_t n);
+/* Free v[0..n) and set each to NULL. */
+void fl_scan_clear(char **v, size_t n);
+/* A port number "443" (blanks around it allowed) -> 443; 0 for anything
+ * else ("general", "", out of range).  s may be NULL when n is 0. */
+unsigned fl_scan_port(const char *s, size_t n);
+/* One of DefectDojo's five severity words ("info" .. "critical", any
+ * case) as its enum fl_sev; -1 for anything else and for NULL. */
+int fl_scan_sev_word(const char *s);
+/* The first w in the n bytes at s (which need not end in a NUL), or NULL;
+ * fl_scan_has says whether there is one.  For sniffing a report's head. */
+const char *fl_scan_find(const char *s, size_t n, const char *w);
+int fl_scan_has(const char *s, size_t n, const char *w);
+/* Offset of head's first byte after a UTF-8 byte order mark and blanks
+ * (n when there is none). */
+size_t fl_scan_skip_blank(const char *head, size_t n);
+/*
+ * The root element of an XML document from its first bytes: the name
+ * after the byte order mark, XML declaration, processing instructions,
+ * comments and DOCTYPE (internal subset included), cut to namesz - 1
+ * bytes.  Returns its length; 0 when head shows no element.
+ */
+size_t fl_scan_xml_root(const char *head, size_t n, char *name, size_t namesz);
+/* Field k := the HTML prose (s, n) as text (fl_scan_html_text), composed
+ * in the caller's scratch buffer tmp; unchanged when there is no text. */
+fl_err fl_scan_set_html(struct fl_finding *f, enum fl_ff k, struct fl_buf *tmp,
+			const char *s, size_t n);
+/* A location named both ways: l->ip and l->fqdn := copies of ip, fqdn. */
+fl_err fl_scan_loc_names(struct fl_scan_loc *l, const char *ip,
+			 const char *fqdn);
+/* Tell sink->host (when set) that host was reached, the login unknown;
+ * ip and fqdn may be NULL. */
+fl_err fl_scan_host_seen(const struct fl_scan_sink *sink, const char *host,
+			 const char *ip, const char *fqdn);
+/* Tell sink->meta (when set) who wrote the report, once (*sent records
+ * that it was); a blank name or started is left out. */
+fl_err fl_scan_meta_once(const struct fl_scan_sink *sink, int *sent,
+			 const char *scanner, const char *name,
+			 const char *started);
+/* FNV-1a of (s, n): the hash behind the readers' indexes. */
+uint64_t fl_scan_hash(const char *s, size_t n);
+
+/*
+ * A set of strings (the hosts a reader has told the sink about): copies in
+ * the order they were added, found through an open-addressed index.
+ */
+struct fl_strset {
+	char **v;               /* the strings, in the order added */
+	size_t n, cap;
+	size_t *slot, nslot;    /* index into v + 1; 0 = free */
+};
+/*
+ * Add a copy of s unless it is there.  *added says whether it was new;
+ * *pos (when pos is not NULL) is its index in v.  FL_E_LIMIT when s is new
+ * and the set already holds max strings.
+ */
+fl_err fl_strset_add(struct fl_strset *set, const char *s, size_t max,
+		     size_t *pos, int *added);
+void fl_strset_free(struct fl_strset *set);
+
+/* JSON reports, read with jansson (the JSON readers include jansson.h). */
+struct json_t;
+/*
+ * The whole input (fl_scan_src_slurp) decoded with jansson's flags into
+ * *root (the caller's, json_decref it).  A syntax error is FL_E_SYNTAX at
+ * jansson's line and column (1 when it gives none).
+ */
+fl_err fl_scan_json_load(struct fl_scan_src *src, size_t flags,
+			 struct json_t **root, struct fl_diag *d);
+/* A string member: its bytes (borrowed) and, when n is not NULL, length;
+ * NULL (and 0) when absent or not a string. */
+const char *fl_scan_json_str(struct json_t *o, const char *key, size_t *n);
+/* A score given as a number or a numeric string; -1 when absent, negative
+ * or not a number. */
+double fl_scan_json_score(struct json_t *v);
+/* Append (s, n) to b without its NUL bytes (a JSON string may hold \u0000). */
+fl_err fl_scan_put(struct fl_buf *b, const char *s, size_t n);
+/* A failure while composing a finding's text, as a message on the report:
+ * FL_E_LIMIT (longer than max bytes) and FL_E_NOMEM; others as they are. */
+fl_err fl_scan_text_fail(struct fl_diag *d, const char *path, fl_err rc,
+			 size_t max);
 
 #endif

@@ -50,12 +50,6 @@ has_prefix_ci(const char *s, size_t n, const char *p)
 	return n >= k && strncasecmp(s, p, k) == 0;
 }
 
-static const char *
-find_bytes(const char *s, size_t n, const char *needle)
-{
-	return memmem(s, n, needle, strlen(needle));
-}
-
 /*
  * A CVSS base score.  Some Nessus CSV exports lose the decimal separator
  * ("75" for 7.5): a whole number between 10 and 100 is read that way.
@@ -338,19 +332,6 @@ idlist_clear(struct idlist *l)
 	}
 }
 
-static uint64_t
-hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static fl_err
 idlist_rehash(struct idlist *l)
 {
@@ -362,7 +343,7 @@ idlist_rehash(struct idlist *l)
 	for (i = 0; i < l->n; i++) {
 		const char *v = l->text.data + l->off[i];
 
-		h = (size_t)hash_bytes(v, strlen(v)) & (ns - 1);
+		h = (size_t)fl_scan_hash(v, strlen(v)) & (ns - 1);
 		while (s[h].gen == l->gen)
 			h = (h + 1) & (ns - 1);
 		s[h].gen = l->gen;
@@ -387,7 +368,7 @@ idlist_add(struct idlist *l, const char *s, size_t n)
 		return FL_E_LIMIT;
 	if ((l->n + 1) * 2 > l->nslots && (rc = idlist_rehash(l)) != FL_OK)
 		return rc;
-	h = (size_t)hash_bytes(s, n) & (l->nslots - 1);
+	h = (size_t)fl_scan_hash(s, n) & (l->nslots - 1);
 	while (l->slots[h].gen == l->gen) {
 		const char *v = l->text.data + l->off[l->slots[h].idx];
 
@@ -674,7 +655,7 @@ host_ready(struct nessus *c, struct fl_xml *x)
 	c->host_auth = fl_streq_ci(cred, "true") ? 1 :
 		       fl_streq_ci(cred, "false") ? 0 : -1;
 	c->is_url = 0;
-	if (fq->len > 0 && find_bytes(fq->data, fq->len, "://") != NULL) {
+	if (fq->len > 0 && fl_scan_find(fq->data, fq->len, "://") != NULL) {
 		/* a WAS target: the location is the URL */
 		struct fl_finding tmp;
 		struct fl_scan_loc *l;
@@ -1088,14 +1069,14 @@ nessus_stream(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 static int
 nessus_root(const char *head, size_t n)
 {
-	return find_bytes(head, n, "<NessusClientData_v2") != NULL;
+	return fl_scan_find(head, n, "<NessusClientData_v2") != NULL;
 }
 
 static int
 was_marks(const char *head, size_t n)
 {
-	return find_bytes(head, n, "type=\"was\"") != NULL ||
-	       find_bytes(head, n, "_user_agent>WAS/") != NULL;
+	return fl_scan_find(head, n, "type=\"was\"") != NULL ||
+	       fl_scan_find(head, n, "_user_agent>WAS/") != NULL;
 }
 
 static int
@@ -1196,65 +1177,13 @@ static const char *const csv_names[CC__N][6] = {
 	[CC_SERVICE] = { "Service" },
 };
 
-/* Hosts already announced to the sink (an open-addressed string set). */
-struct strset {
-	char **v;
-	size_t n, cap;
-};
-
-static void
-strset_free(struct strset *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->cap; i++)
-		free(s->v[i]);
-	free(s->v);
-}
-
-/* 1 when added, 0 when already there, -1 out of memory. */
-static int
-strset_add(struct strset *s, const char *k)
-{
-	size_t h, i;
-
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		char **v = calloc(cap, sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		for (i = 0; i < s->cap; i++) {
-			if (s->v[i] == NULL)
-				continue;
-			h = (size_t)hash_bytes(s->v[i], strlen(s->v[i])) & (cap - 1);
-			while (v[h] != NULL)
-				h = (h + 1) & (cap - 1);
-			v[h] = s->v[i];
-		}
-		free(s->v);
-		s->v = v;
-		s->cap = cap;
-	}
-	h = (size_t)hash_bytes(k, strlen(k)) & (s->cap - 1);
-	while (s->v[h] != NULL) {
-		if (strcmp(s->v[h], k) == 0)
-			return 0;
-		h = (h + 1) & (s->cap - 1);
-	}
-	if ((s->v[h] = fl_strdup(k)) == NULL)
-		return -1;
-	s->n++;
-	return 1;
-}
-
 struct tcsv {
 	struct fl_scan_src *src;
 	const struct fl_scan_sink *sink;
 	long col[CC__N];
 	struct fl_finding f;
 	struct fl_buf tmp, key;
-	struct strset hosts;
+	struct fl_strset hosts;     /* hosts already announced to the sink */
 };
 
 /* The field of the record for a meaning, or NULL when no such column. */
@@ -1318,7 +1247,7 @@ csv_severity(const struct tcsv *c, const struct fl_csv_record *r)
 static fl_err
 csv_cpe(struct fl_finding *f, const char *s, size_t n)
 {
-	const char *p = find_bytes(s, n, "cpe:/"), *e, *q;
+	const char *p = fl_scan_find(s, n, "cpe:/"), *e, *q;
 	const char *part[4];
 	size_t plen[4], k = 0;
 	fl_err rc;
@@ -1431,7 +1360,7 @@ csv_location(struct tcsv *c, const struct fl_csv_record *r)
 		host = "localhost";
 		hn = 9;
 	}
-	if (find_bytes(host, hn, "://") != NULL)
+	if (fl_scan_find(host, hn, "://") != NULL)
 		return fl_finding_add_url(f, host, hn);
 	s = cval(c, r, CC_PORT, &n);
 	if (n > 0 && n < 8) {
@@ -1474,9 +1403,9 @@ csv_host(struct tcsv *c, const struct fl_csv_record *r)
 
 	if (c->sink->host == NULL || l->host == NULL)
 		return FL_OK;
-	if ((added = strset_add(&c->hosts, l->host)) < 0)
+	if (fl_strset_add(&c->hosts, l->host, SIZE_MAX, NULL, &added) != FL_OK)
 		return FL_E_NOMEM;
-	if (added == 0)
+	if (!added)
 		return FL_OK;
 	memset(&h, 0, sizeof(h));
 	h.host = l->host;
@@ -1664,7 +1593,7 @@ tenable_csv_read(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 	fl_finding_reset(&c->f);
 	fl_buf_release(&c->tmp);
 	fl_buf_release(&c->key);
-	strset_free(&c->hosts);
+	fl_strset_free(&c->hosts);
 	free(c);
 	free(data);
 	return rc;

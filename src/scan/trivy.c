@@ -48,70 +48,23 @@ struct trivy {
 
 /* ---- reading members -------------------------------------------------- */
 
-/* A string member: its bytes and length; NULL when absent or not a string. */
-static const char *
-jstr(json_t *o, const char *key, size_t *n)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (n != NULL)
-		*n = 0;
-	if (!json_is_string(v))
-		return NULL;
-	if (n != NULL)
-		*n = json_string_length(v);
-	return json_string_value(v);
-}
-
-/* A score member, number or numeric string; -1 when absent. */
-static double
-jnum(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	double x;
-
-	if (json_is_number(v)) {
-		x = json_number_value(v);
-		return x >= 0 ? x : -1;
-	}
-	if (json_is_string(v))
-		return fl_scan_score(json_string_value(v), json_string_length(v));
-	return -1;
-}
-
 /* Does member key hold exactly the string w? */
 static int
 jeq(json_t *o, const char *key, const char *w)
 {
 	size_t n;
-	const char *s = jstr(o, key, &n);
+	const char *s = fl_scan_json_str(o, key, &n);
 
 	return s != NULL && n == strlen(w) && memcmp(s, w, n) == 0;
 }
 
 /* ---- composing text (errors stick in t->rc) --------------------------- */
 
-/* Append n bytes without NUL bytes (JSON may carry \u0000). */
-static fl_err
-put(struct fl_buf *b, const char *s, size_t n)
-{
-	const char *z;
-	fl_err rc;
-
-	while (n > 0 && (z = memchr(s, '\0', n)) != NULL) {
-		if ((rc = fl_buf_append(b, s, (size_t)(z - s))) != FL_OK)
-			return rc;
-		n -= (size_t)(z - s) + 1;
-		s = z + 1;
-	}
-	return fl_buf_append(b, s, n);
-}
-
 static void
 cat(struct trivy *t, struct fl_buf *b, const char *s, size_t n)
 {
 	if (t->rc == FL_OK && s != NULL)
-		t->rc = put(b, s, n);
+		t->rc = fl_scan_put(b, s, n);
 }
 
 static void
@@ -126,7 +79,7 @@ static void
 catm(struct trivy *t, json_t *o, const char *key)
 {
 	size_t n;
-	const char *s = jstr(o, key, &n);
+	const char *s = fl_scan_json_str(o, key, &n);
 
 	cat(t, &t->tmp, s, n);
 }
@@ -146,7 +99,7 @@ setm(struct trivy *t, enum fl_ff k, json_t *o, const char *key)
 {
 	size_t n;
 
-	if (jstr(o, key, &n) == NULL || n == 0)
+	if (fl_scan_json_str(o, key, &n) == NULL || n == 0)
 		return;
 	fl_buf_reset(&t->tmp);
 	catm(t, o, key);
@@ -192,23 +145,27 @@ static int
 word_sev(json_t *o)
 {
 	size_t n;
-	const char *s = jstr(o, "Severity", &n);
+	const char *s = fl_scan_json_str(o, "Severity", &n);
 
 	return s != NULL ? fl_sev_parse(s, n) : -1;
 }
 
+/* The same, Info for none. */
+static int
+word_sev_info(json_t *o)
+{
+	int sev = word_sev(o);
+
+	return sev < 0 ? FL_SEV_INFO : sev;
+}
+
 /* ---- one finding ------------------------------------------------------ */
 
+/* A failure while composing, as a message on the report. */
 static fl_err
 fail(struct trivy *t, fl_err rc)
 {
-	if (rc == FL_E_LIMIT)
-		return fl_diag_set(t->d, rc, t->path, 0, 0,
-				   "a finding's text is longer than %zu bytes",
-				   TEXT_MAX);
-	if (rc == FL_E_NOMEM)
-		return fl_diag_set(t->d, rc, t->path, 0, 0, "out of memory");
-	return rc;
+	return fl_scan_text_fail(t->d, t->path, rc, TEXT_MAX);
 }
 
 /* Hand the finding to the sink with its location, and start a new one. */
@@ -237,7 +194,6 @@ emit(struct trivy *t)
 static fl_err
 report_host(struct trivy *t)
 {
-	struct fl_scan_host h;
 	fl_err rc;
 
 	if (t->sink->host == NULL || t->host.len == 0 ||
@@ -247,10 +203,7 @@ report_host(struct trivy *t)
 	fl_buf_reset(&t->lasthost);
 	if ((rc = fl_buf_append(&t->lasthost, t->host.data, t->host.len)) != FL_OK)
 		return fail(t, rc);
-	memset(&h, 0, sizeof(h));
-	h.host = fl_buf_str(&t->host);
-	h.authenticated = -1;
-	return t->sink->host(t->sink->ctx, &h);
+	return fl_scan_host_seen(t->sink, fl_buf_str(&t->host), NULL, NULL);
 }
 
 static const char *const cvss_sources[] = {
@@ -281,7 +234,7 @@ vuln_severity(struct trivy *t, json_t *v)
 	double s3, s4, s2;
 
 	if (json_is_object(cvss)) {
-		src = jstr(v, "SeveritySource", &n);
+		src = fl_scan_json_str(v, "SeveritySource", &n);
 		if (src != NULL && n < sizeof(key) && memchr(src, '\0', n) == NULL) {
 			memcpy(key, src, n);
 			key[n] = '\0';
@@ -293,15 +246,15 @@ vuln_severity(struct trivy *t, json_t *v)
 	}
 	if (!json_is_object(cls))
 		return word_sev(v);
-	vec = jstr(cls, "V3Vector", &n);
+	vec = fl_scan_json_str(cls, "V3Vector", &n);
 	if (has_prefix(vec, n, "CVSS:3."))
 		setm(t, FL_FF_CVSSV3, cls, "V3Vector");
-	vec = jstr(cls, "V40Vector", &n);
+	vec = fl_scan_json_str(cls, "V40Vector", &n);
 	if (has_prefix(vec, n, "CVSS:4."))
 		setm(t, FL_FF_CVSSV4, cls, "V40Vector");
-	s3 = jnum(cls, "V3Score");
-	s4 = jnum(cls, "V40Score");
-	s2 = jnum(cls, "V2Score");
+	s3 = fl_scan_json_score(json_object_get(cls, "V3Score"));
+	s4 = fl_scan_json_score(json_object_get(cls, "V40Score"));
+	s2 = fl_scan_json_score(json_object_get(cls, "V2Score"));
 	t->f.cvssv3_score = s3;
 	t->f.cvssv4_score = s4;
 	if (s3 >= 0)
@@ -352,7 +305,8 @@ vulnerability(struct trivy *t, json_t *res, json_t *v)
 	size_t idn, pkgn, vern, fixedn;
 	int sev;
 
-	if (!json_is_object(v) || (pkg = jstr(v, "PkgName", &pkgn)) == NULL)
+	if (!json_is_object(v) ||
+	    (pkg = fl_scan_json_str(v, "PkgName", &pkgn)) == NULL)
 		return FL_OK; /* DefectDojo skips an item without a package */
 	if ((sev = vuln_severity(t, v)) < 0) {
 		fl_finding_reset(&t->f);
@@ -360,9 +314,9 @@ vulnerability(struct trivy *t, json_t *res, json_t *v)
 		return FL_OK;
 	}
 	t->f.severity = sev;
-	id = jstr(v, "VulnerabilityID", &idn);
-	ver = jstr(v, "InstalledVersion", &vern);
-	jstr(v, "FixedVersion", &fixedn);
+	id = fl_scan_json_str(v, "VulnerabilityID", &idn);
+	ver = fl_scan_json_str(v, "InstalledVersion", &vern);
+	fl_scan_json_str(v, "FixedVersion", &fixedn);
 	/* title: "ID package version", as DefectDojo */
 	if (idn > 0) {
 		cat(t, &t->tmp, id, idn);
@@ -385,7 +339,7 @@ vulnerability(struct trivy *t, json_t *res, json_t *v)
 	setm(t, FL_FF_COMPONENT_VERSION, v, "InstalledVersion");
 	/* the file: the package's own path, else the target it was found in */
 	if (jeq(res, "Class", "os-pkgs") || jeq(res, "Class", "lang-pkgs")) {
-		if (jstr(v, "PkgPath", NULL) != NULL)
+		if (fl_scan_json_str(v, "PkgPath", NULL) != NULL)
 			setm(t, FL_FF_FILE_PATH, v, "PkgPath");
 		else
 			setm(t, FL_FF_FILE_PATH, res, "Target");
@@ -422,12 +376,10 @@ misconfiguration(struct trivy *t, json_t *res, json_t *m)
 	json_t *cause, *lines, *ln, *num;
 	const char *primary;
 	size_t primaryn, before, i;
-	int sev;
 
 	if (!json_is_object(m))
 		return FL_OK;
-	sev = word_sev(m);
-	t->f.severity = sev < 0 ? FL_SEV_INFO : sev;
+	t->f.severity = word_sev_info(m);
 	catm(t, m, "ID");
 	cats(t, " - ");
 	catm(t, m, "Title");
@@ -439,7 +391,7 @@ misconfiguration(struct trivy *t, json_t *res, json_t *m)
 	cause = json_object_get(m, "CauseMetadata");
 	t->f.line = jline(cause, "StartLine");
 	/* references: the primary URL first, then the others */
-	primary = jstr(m, "PrimaryURL", &primaryn);
+	primary = fl_scan_json_str(m, "PrimaryURL", &primaryn);
 	cat(t, &t->tmp, primary, primaryn);
 	before = t->tmp.len;
 	if (before > 0)
@@ -481,60 +433,57 @@ misconfiguration(struct trivy *t, json_t *res, json_t *m)
 	return emit(t);
 }
 
+/*
+ * What a secret and a license share: the severity (Info without a word),
+ * the title "KIND detected in TARGET - NAME", and the description
+ * "NAME\n**Category:** CATEGORY\n**LABEL:** VALUE\n", VALUE from member key.
+ */
+static void
+detected(struct trivy *t, json_t *res, json_t *o, const char *kind,
+	 const char *name, const char *label, const char *key)
+{
+	t->f.severity = word_sev_info(o);
+	cats(t, kind);
+	cats(t, " detected in ");
+	catm(t, res, "Target");
+	cats(t, " - ");
+	catm(t, o, name);
+	take(t, FL_FF_TITLE);
+	catm(t, o, name);
+	cats(t, "\n**Category:** ");
+	catm(t, o, "Category");
+	cats(t, "\n**");
+	cats(t, label);
+	cats(t, ":** ");
+	catm(t, o, key);
+	cats(t, "\n");
+	take(t, FL_FF_DESCRIPTION);
+}
+
 static fl_err
 secret(struct trivy *t, json_t *res, json_t *s)
 {
-	int sev;
-
 	if (!json_is_object(s))
 		return FL_OK;
-	sev = word_sev(s);
-	t->f.severity = sev < 0 ? FL_SEV_INFO : sev;
-	cats(t, "Secret detected in ");
-	catm(t, res, "Target");
-	cats(t, " - ");
-	catm(t, s, "Title");
-	take(t, FL_FF_TITLE);
+	detected(t, res, s, "Secret", "Title", "Match", "Match");
 	setm(t, FL_FF_VULN_ID_FROM_TOOL, s, "RuleID");
 	setm(t, FL_FF_FILE_PATH, res, "Target");
 	t->f.line = jline(s, "StartLine");
 	t->f.fix_available = 1;
-	catm(t, s, "Title");
-	cats(t, "\n**Category:** ");
-	catm(t, s, "Category");
-	cats(t, "\n**Match:** ");
-	catm(t, s, "Match");
-	cats(t, "\n");
-	take(t, FL_FF_DESCRIPTION);
 	return emit(t);
 }
 
 static fl_err
 license(struct trivy *t, json_t *res, json_t *l)
 {
-	int sev;
-
 	if (!json_is_object(l))
 		return FL_OK;
-	sev = word_sev(l);
-	t->f.severity = sev < 0 ? FL_SEV_INFO : sev;
-	cats(t, "License detected in ");
-	catm(t, res, "Target");
-	cats(t, " - ");
-	catm(t, l, "Name");
-	take(t, FL_FF_TITLE);
+	detected(t, res, l, "License", "Name", "Package", "PkgName");
 	setm(t, FL_FF_VULN_ID_FROM_TOOL, l, "Name");
 	setm(t, FL_FF_COMPONENT_NAME, l, "PkgName");
 	setm(t, FL_FF_FILE_PATH, l, "FilePath");
 	setm(t, FL_FF_REFERENCES, l, "Link");
 	t->f.fix_available = 1;
-	catm(t, l, "Name");
-	cats(t, "\n**Category:** ");
-	catm(t, l, "Category");
-	cats(t, "\n**Package:** ");
-	catm(t, l, "PkgName");
-	cats(t, "\n");
-	take(t, FL_FF_DESCRIPTION);
 	return emit(t);
 }
 
@@ -559,7 +508,7 @@ result(struct trivy *t, json_t *res)
 	if (!json_is_object(res) || json_object_get(res, "Target") == NULL)
 		return FL_OK;
 	if (!t->fixed_host) {
-		tgt = jstr(res, "Target", &n);
+		tgt = fl_scan_json_str(res, "Target", &n);
 		fl_buf_reset(&t->host);
 		cat(t, &t->host, tgt, n);
 		if (t->rc != FL_OK)
@@ -596,7 +545,7 @@ join3(struct trivy *t, struct fl_buf *b, json_t *o, const char *sep)
 	size_t i, n;
 
 	for (i = 0; i < 3; i++) {
-		if ((s = jstr(o, keys[i], &n)) == NULL || n == 0)
+		if ((s = fl_scan_json_str(o, keys[i], &n)) == NULL || n == 0)
 			continue;
 		if (b->len > 0)
 			cat(t, b, sep, strlen(sep));
@@ -620,7 +569,7 @@ kubernetes(struct trivy *t, json_t *root)
 	size_t i, k, cn;
 	fl_err rc;
 
-	cluster = jstr(root, "ClusterName", &cn);
+	cluster = fl_scan_json_str(root, "ClusterName", &cn);
 	t->fixed_host = 1;
 	for (k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
 		json_array_foreach(json_object_get(root, lists[k]), i, w) {
@@ -649,11 +598,12 @@ meta(struct trivy *t, json_t *root)
 		return FL_OK;
 	memset(&m, 0, sizeof(m));
 	m.scanner = "Trivy";
-	m.version = jstr(json_object_get(root, "Trivy"), "Version", NULL);
-	m.target = jstr(root, "ArtifactName", NULL);
+	m.version = fl_scan_json_str(json_object_get(root, "Trivy"), "Version",
+				     NULL);
+	m.target = fl_scan_json_str(root, "ArtifactName", NULL);
 	if (m.target == NULL)
-		m.target = jstr(root, "ClusterName", NULL);
-	m.started = jstr(root, "CreatedAt", NULL);
+		m.target = fl_scan_json_str(root, "ClusterName", NULL);
+	m.started = fl_scan_json_str(root, "CreatedAt", NULL);
 	return t->sink->meta(t->sink->ctx, &m);
 }
 
@@ -675,7 +625,7 @@ read_doc(struct trivy *t, json_t *root)
 	if (json_is_array(json_object_get(root, "Results"))) {
 		if ((rc = meta(t, root)) != FL_OK)
 			return rc;
-		art = jstr(root, "ArtifactName", &n);
+		art = fl_scan_json_str(root, "ArtifactName", &n);
 		if (n > 0) {
 			cat(t, &t->host, art, n);
 			if (t->rc != FL_OK)
@@ -697,18 +647,6 @@ read_doc(struct trivy *t, json_t *root)
 
 /* ---- the format ------------------------------------------------------- */
 
-/* Find w in the first n bytes of s. */
-static int
-has(const char *s, size_t n, const char *w)
-{
-	size_t k = strlen(w), i;
-
-	for (i = 0; i + k <= n; i++)
-		if (s[i] == w[0] && memcmp(s + i, w, k) == 0)
-			return 1;
-	return 0;
-}
-
 static int
 trivy_sniff(const char *head, size_t n, const char *path)
 {
@@ -721,14 +659,16 @@ trivy_sniff(const char *head, size_t n, const char *path)
 		return 20; /* Trivy's legacy report of a clean scan */
 	if (m == 0 || (*p != '{' && *p != '['))
 		return 0;
-	if (has(p, m, "\"SchemaVersion\"") &&
-	    (has(p, m, "\"ArtifactName\"") || has(p, m, "\"Results\"")))
+	if (fl_scan_has(p, m, "\"SchemaVersion\"") &&
+	    (fl_scan_has(p, m, "\"ArtifactName\"") ||
+	     fl_scan_has(p, m, "\"Results\"")))
 		return 90;
-	if (has(p, m, "\"ClusterName\""))
+	if (fl_scan_has(p, m, "\"ClusterName\""))
 		return 85;
 	/* legacy: an array of results, each a Target with its Type */
-	if (*p == '[' && has(p, m, "\"Target\"") &&
-	    (has(p, m, "\"Vulnerabilities\"") || has(p, m, "\"Type\"")))
+	if (*p == '[' && fl_scan_has(p, m, "\"Target\"") &&
+	    (fl_scan_has(p, m, "\"Vulnerabilities\"") ||
+	     fl_scan_has(p, m, "\"Type\"")))
 		return 70;
 	return 0;
 }
@@ -738,21 +678,12 @@ trivy_read(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 	   struct fl_diag *d)
 {
 	struct trivy t;
-	json_error_t err;
 	json_t *root;
-	char *buf;
-	size_t len;
 	fl_err rc;
 
-	if ((rc = fl_scan_src_slurp(src, &buf, &len, d)) != FL_OK)
+	if ((rc = fl_scan_json_load(src, JSON_DECODE_ANY | JSON_ALLOW_NUL,
+				    &root, d)) != FL_OK)
 		return rc;
-	root = json_loadb(buf, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
-	free(buf);
-	if (root == NULL)
-		return fl_diag_set(d, FL_E_SYNTAX, src->path,
-				   err.line > 0 ? (unsigned long)err.line : 1,
-				   err.column > 0 ? (unsigned long)err.column : 1,
-				   "%s", err.text);
 	memset(&t, 0, sizeof(t));
 	t.sink = sink;
 	t.path = src->path;

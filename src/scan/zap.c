@@ -41,16 +41,6 @@ struct zap {
 	char other[1024], reqh[ZAP_HEADERS_MAX], resph[ZAP_HEADERS_MAX];
 };
 
-static void
-copy_n(char *dst, size_t dstsz, const char *s, size_t n)
-{
-	n = fl_scan_trim(&s, n);
-	if (n >= dstsz)
-		n = dstsz - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
 /* Multi-line text (headers, other info) into dst, each line trimmed of
  * the indentation pretty-printed reports give it, blank lines dropped. */
 static void
@@ -83,19 +73,6 @@ instance_reset(struct zap *c)
 {
 	c->uri[0] = c->method[0] = c->param[0] = c->attack[0] = '\0';
 	c->evidence[0] = c->other[0] = c->reqh[0] = c->resph[0] = '\0';
-}
-
-static fl_err
-set_html(struct zap *c, enum fl_ff k, const char *s, size_t n)
-{
-	fl_err rc;
-
-	fl_buf_reset(&c->tmp);
-	if ((rc = fl_scan_html_text(&c->tmp, s, n)) != FL_OK)
-		return rc;
-	if (c->tmp.len == 0)
-		return FL_OK;
-	return fl_finding_set(&c->f, k, c->tmp.data, c->tmp.len);
 }
 
 /* Append to the evidence until it is full; a full evidence is not an error. */
@@ -208,20 +185,14 @@ zap_start(void *ctx, struct fl_xml *x, const char *name, const char **atts,
 		long p;
 
 		v = fl_xml_attr(atts, "host");
-		copy_n(c->host, sizeof(c->host), v ? v : "", v ? strlen(v) : 0);
+		fl_scan_copy(c->host, sizeof(c->host), v ? v : "", v ? strlen(v) : 0);
 		v = fl_xml_attr(atts, "ssl");
 		c->ssl = v != NULL && strcmp(v, "true") == 0;
 		v = fl_xml_attr(atts, "port");
 		c->port = v != NULL && fl_parse_long(v, 1, 65535, &p) == 0 ?
 			  (unsigned)p : (c->ssl ? 443 : 80);
-		if (c->sink->host != NULL && c->host[0] != '\0') {
-			struct fl_scan_host h;
-
-			memset(&h, 0, sizeof(h));
-			h.host = c->host;
-			h.authenticated = -1;
-			return c->sink->host(c->sink->ctx, &h);
-		}
+		if (c->host[0] != '\0')
+			return fl_scan_host_seen(c->sink, c->host, NULL, NULL);
 		return FL_OK;
 	}
 	if (depth == 3 && strcmp(name, "alertitem") == 0) {
@@ -286,16 +257,16 @@ alert_field(struct zap *c, const char *name, const char *s, size_t n)
 	if (strcmp(name, "name") == 0 && c->f.text[FL_FF_TITLE] == NULL)
 		return fl_finding_set(&c->f, FL_FF_TITLE, t, tn);
 	if (strcmp(name, "desc") == 0)
-		return set_html(c, FL_FF_DESCRIPTION, s, n);
+		return fl_scan_set_html(&c->f, FL_FF_DESCRIPTION, &c->tmp, s, n);
 	if (strcmp(name, "solution") == 0)
-		return set_html(c, FL_FF_MITIGATION, s, n);
+		return fl_scan_set_html(&c->f, FL_FF_MITIGATION, &c->tmp, s, n);
 	if (strcmp(name, "reference") == 0)
-		return set_html(c, FL_FF_REFERENCES, s, n);
+		return fl_scan_set_html(&c->f, FL_FF_REFERENCES, &c->tmp, s, n);
 	if (strcmp(name, "riskdesc") == 0) {
-		copy_n(c->riskdesc, sizeof(c->riskdesc), s, n);
+		fl_scan_copy(c->riskdesc, sizeof(c->riskdesc), s, n);
 		return FL_OK;
 	}
-	copy_n(num, sizeof(num), s, n);
+	fl_scan_copy(num, sizeof(num), s, n);
 	if (strcmp(name, "riskcode") == 0 && fl_parse_long(num, 0, 4, &v) == 0) {
 		c->f.severity = v > FL_SEV_CRITICAL ? FL_SEV_CRITICAL : (int)v;
 		c->sev_set = 1;
@@ -366,23 +337,11 @@ zap_read(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 	return rc;
 }
 
-/* A bounded search in the first bytes. */
-static int
-head_has(const char *head, size_t n, const char *w)
-{
-	size_t l = strlen(w), i;
-
-	for (i = 0; i + l <= n; i++)
-		if (head[i] == w[0] && memcmp(head + i, w, l) == 0)
-			return 1;
-	return 0;
-}
-
 static int
 zap_sniff(const char *head, size_t n, const char *path)
 {
 	(void)path;
-	return head_has(head, n, "<OWASPZAPReport") ? 95 : 0;
+	return fl_scan_has(head, n, "<OWASPZAPReport") ? 95 : 0;
 }
 
 const struct fl_scan_format fl_fmt_zap = {

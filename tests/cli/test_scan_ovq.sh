@@ -8,17 +8,9 @@
 # lines and repeated headers, and the PCI CSV; then bad input refused with
 # FILE:LINE:COL and exit 65; then every corpus sample of both families.
 . "$FL_TOP/tests/cli/lib.sh"
+. "$FL_TOP/tests/cli/scan_lib.sh"
 
 fx=$FL_TOP/tests/fixtures/scan/ovq
-# j FILTER: jq over the last parse kept in parse.json
-j() { jq -r "$1" parse.json; }
-# parse FILE [ARGS]: vuln parse FILE --json into parse.json, checking exit 0
-parse() {
-	f=$1
-	shift
-	check_exit "parse $(basename "$f") $*" 0 fl vuln parse "$f" --json "$@"
-	cp out.txt parse.json
-}
 
 # ---- OpenVAS XML --------------------------------------------------------
 parse "$fx/openvas.xml"

@@ -7,19 +7,12 @@
 # vulnerability, \u0000 in a version); then bad input refused with
 # FILE:LINE:COL and exit 65; then every corpus sample of both formats.
 . "$FL_TOP/tests/cli/lib.sh"
+. "$FL_TOP/tests/cli/scan_lib.sh"
 
 fx=$FL_TOP/tests/fixtures/scan/sca
-# j FILTER: jq over the last parse kept in parse.json
-j() { jq -r "$1" parse.json; }
-parse() { # DESC FILE [ARGS]
-	d=$1 f=$2
-	shift 2
-	check_exit "$d" 0 fl vuln parse "$f" --json "$@"
-	cp out.txt parse.json
-}
 
 # ---- Trivy SchemaVersion 2 ----------------------------------------------
-parse "parse trivy-image.json" "$fx/trivy-image.json"
+parse "$fx/trivy-image.json"
 check "detected as trivy" "trivy" "$(j .format)"
 check "one finding per item, nothing merged" "7" "$(j '.findings|length')"
 check "title: id package version" "CVE-2026-1001 libexample1 2.1-3" \
@@ -80,7 +73,7 @@ check "every finding on the artifact" "registry.example.org/shop/web:1.4" \
 check "no service outside Kubernetes" "null" "$(j '.findings[0].service')"
 
 # ---- Trivy legacy ------------------------------------------------------
-parse "parse trivy-legacy.json" "$fx/trivy-legacy.json"
+parse "$fx/trivy-legacy.json"
 check "legacy detected as trivy" "trivy" "$(j .format)"
 check "an item without severity is skipped (as DefectDojo)" "2" \
 	"$(j '.findings|length')"
@@ -90,11 +83,11 @@ check "legacy host is the Target" "shop-web (alpine 3.7.1)" \
 	"$(j '.findings[1].locations[0].host')"
 check "legacy without Class: no file path" "null" "$(j '.findings[0].file_path')"
 printf 'null\n' >null.json
-parse "legacy null report" null.json
+parse null.json # the legacy report of a clean scan
 check "null is a clean legacy report" "trivy 0" "$(j '"\(.format) \(.findings|length)"')"
 
 # ---- Trivy Kubernetes --------------------------------------------------
-parse "parse trivy-k8s.json" "$fx/trivy-k8s.json"
+parse "$fx/trivy-k8s.json"
 check "k8s findings from Vulnerabilities, Misconfigurations, Resources" "3" \
 	"$(j '.findings|length')"
 check "service namespace / Kind / name" "shop / Deployment / web" \
@@ -107,7 +100,7 @@ check "resource without a namespace" "prod-eu/ClusterRole/admin|ClusterRole / ad
 	"$(j '.findings[2]|"\(.locations[0].host)|\(.service)"')"
 
 # ---- Grype -------------------------------------------------------------
-parse "parse grype.json" "$fx/grype.json"
+parse "$fx/grype.json"
 check "detected as grype" "grype" "$(j .format)"
 check "same CVE, package and version at two paths: one finding" "2" \
 	"$(j '.findings|length')"
@@ -143,7 +136,7 @@ check "raw: one finding per match" "3" \
 	"$(fl vuln parse "$fx/grype.json" --json --raw | jq -r '.findings|length')"
 check "raw: each path kept" "/var/lib/dpkg/status,/usr/share/doc/libdemo/copyright,/app/requirements.txt" \
 	"$(fl vuln parse "$fx/grype.json" --json --raw | jq -r '[.findings[].file_path]|join(",")')"
-parse "grype report without matches" "$fx/grype-empty.json"
+parse "$fx/grype-empty.json" # a report without matches
 check "empty grype report" "grype 0" "$(j '"\(.format) \(.findings|length)"')"
 
 # ---- bad input -----------------------------------------------------------

@@ -9,20 +9,12 @@
 # then bad input refused with FILE:LINE:COL and exit 65; then every corpus
 # sample of both families.
 . "$FL_TOP/tests/cli/lib.sh"
+. "$FL_TOP/tests/cli/scan_lib.sh"
 
 fx=$FL_TOP/tests/fixtures/scan/sn
-# q FILE FILTER [ARGS]: jq FILTER over `vuln parse FILE --json`
-q() {
-	f=$1 flt=$2
-	shift 2
-	fl vuln parse "$f" --json "$@" | jq -r "$flt"
-}
-# j FILTER: jq over the last parse kept in parse.json
-j() { jq -r "$1" parse.json; }
 
 # ---- SARIF --------------------------------------------------------------
-check_exit "parse basic.sarif" 0 fl vuln parse "$fx/basic.sarif" --json
-cp out.txt parse.json
+parse "$fx/basic.sarif"
 check "detected as sarif" "sarif" "$(j .format)"
 check "one finding per result and location, the passing result left out" \
 	"6" "$(j '.findings|length')"
@@ -104,8 +96,7 @@ check_exit "a top-level array is no SARIF log" 65 \
 check_grep "not a log: FILE:1:1" "array.sarif:1:1:" err.txt
 
 # ---- Nuclei -------------------------------------------------------------
-check_exit "parse results.jsonl" 0 fl vuln parse "$fx/results.jsonl" --json
-cp out.txt parse.json
+parse "$fx/results.jsonl"
 check "detected as nuclei" "nuclei" "$(j .format)"
 check "template+type+matcher+host merged as DefectDojo does" "4" \
 	"$(j '.findings|length')"
@@ -148,8 +139,7 @@ check "a cwe-id that is no CWE gives none" "null" "$(j '.findings[3].cwe')"
 check "a bare host name is the place" "mail.example.net" \
 	"$(j '.findings[3].locations[0].host')"
 
-check_exit "parse export.json (the array form)" 0 fl vuln parse "$fx/export.json" --json
-cp out.txt parse.json
+parse "$fx/export.json" # the array form
 check "array detected as nuclei" "nuclei" "$(j .format)"
 check "one template on two hosts stays two findings" "2" "$(j '.findings|length')"
 check "hosts" "intranet.example.net wiki.example.net" \
@@ -178,9 +168,7 @@ if have_corpus && [ -d "$FL_CORPUS/scans/sarif" ] && [ -d "$FL_CORPUS/scans/nucl
 		want=$(basename "$(dirname "$f")")
 		# a 0-byte report is empty: no format, no findings
 		[ -s "$f" ] || want=null
-		got=$(fl vuln parse "$f" --json 2>err.txt | jq -r .format) ||
-			got="exit $?"
-		[ "$got" = "$want" ] || bad="$bad $(basename "$f"):$got"
+		format_of "$f" "$want"
 	done
 	check "every corpus file parses as its format" "" "$bad"
 else

@@ -6,20 +6,12 @@
 # a Tenable Vulnerability Management CSV; then bad input refused with
 # FILE:LINE:COL and exit 65; then every corpus sample of the family.
 . "$FL_TOP/tests/cli/lib.sh"
+. "$FL_TOP/tests/cli/scan_lib.sh"
 
 fx=$FL_TOP/tests/fixtures/scan/tenable
-# q FILE FILTER [ARGS]: jq FILTER over `vuln parse FILE --json`
-q() {
-	f=$1 flt=$2
-	shift 2
-	fl vuln parse "$f" --json "$@" | jq -r "$flt"
-}
-# j FILTER: jq over the last parse kept in parse.json
-j() { jq -r "$1" parse.json; }
 
 # ---- .nessus ------------------------------------------------------------
-check_exit "parse small.nessus" 0 fl vuln parse "$fx/small.nessus" --json
-cp out.txt parse.json
+parse "$fx/small.nessus"
 check "detected as nessus" "nessus" "$(j .format)"
 check "five findings after DefectDojo's grouping" "5" "$(j '.findings|length')"
 check "six raw items with --raw" "6" "$(q "$fx/small.nessus" '.findings|length' --raw)"
@@ -66,8 +58,7 @@ check "host without FQDN is named by address" "192.0.2.20" \
 check "report line of the item" "19" "$(j '.findings[1].report_line')"
 
 # ---- Tenable WAS XML ----------------------------------------------------
-check_exit "parse was.xml" 0 fl vuln parse "$fx/was.xml" --json
-cp out.txt parse.json
+parse "$fx/was.xml"
 check "detected as tenable-was-xml" "tenable-was-xml" "$(j .format)"
 check "two findings" "2" "$(j '.findings|length')"
 check "URL host" "shop.example.org" "$(j '.findings[0].locations[0].host')"
@@ -82,8 +73,7 @@ check "the nessus format reads the WAS file too" "2" \
 	"$(q "$fx/was.xml" '.findings|length' --format nessus)"
 
 # ---- CSV ----------------------------------------------------------------
-check_exit "parse nessus.csv" 0 fl vuln parse "$fx/nessus.csv" --json
-cp out.txt parse.json
+parse "$fx/nessus.csv"
 check "detected as tenable-csv" "tenable-csv" "$(j .format)"
 check "rows merge on severity+title+host+port+synopsis" "4" "$(j '.findings|length')"
 check "merged row count" "2" "$(j '.findings[0].nb_occurences')"
@@ -99,8 +89,7 @@ check "references name the plugin" "Tenable Plugin ID: 42873" \
 check "port 0 is no port" "null" "$(j '.findings[3].locations[0].port')"
 check "one raw finding per non-blank row" "5" \
 	"$(q "$fx/nessus.csv" '.findings|length' --raw)"
-check_exit "parse tio.csv" 0 fl vuln parse "$fx/tio.csv" --json
-cp out.txt parse.json
+parse "$fx/tio.csv"
 check "Tenable.io title from definition.name" "Example DB : postgres (EX-2)" \
 	"$(j '.findings[0].title')"
 check "Tenable.io severity column" "High" "$(j '.findings[0].severity')"
@@ -162,9 +151,7 @@ if have_corpus && [ -d "$FL_CORPUS/scans/tenable" ]; then
 		*nessus_was_*.xml) want=tenable-was-xml ;;
 		*) want=nessus ;;
 		esac
-		got=$(fl vuln parse "$f" --json 2>err.txt | jq -r .format) ||
-			got="exit $?"
-		[ "$got" = "$want" ] || bad="$bad $(basename "$f"):$got"
+		format_of "$f" "$want"
 	done
 	check "every corpus file parses as its format" "" "$bad"
 else

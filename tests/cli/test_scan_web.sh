@@ -7,17 +7,12 @@
 # type.  Then bad input refused with FILE:LINE:COL and exit 65, then every
 # corpus sample of the three formats.
 . "$FL_TOP/tests/cli/lib.sh"
+. "$FL_TOP/tests/cli/scan_lib.sh"
 
 fx=$FL_TOP/tests/fixtures/scan/web
-# j FILTER: jq over the last parse kept in parse.json
-j() { jq -r "$1" parse.json; }
 # has_line I FIELD TEXT: 1 when finding I's FIELD has the line TEXT
 has_line() {
 	jq -r --arg t "$3" "[.findings[$1].$2 // \"\" | split(\"\\n\")[] | select(. == \$t)] | length" parse.json
-}
-parse() {
-	check_exit "parse $(basename "$1")" 0 fl vuln parse "$@" --json
-	cp out.txt parse.json
 }
 
 # ---- nmap ---------------------------------------------------------------

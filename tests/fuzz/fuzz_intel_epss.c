@@ -1,6 +1,6 @@
 /*
  * fuzz_intel_epss: fl_intel_parse_epss (FIRST's daily CSV and the
- * KEV_EPSS CSV) on arbitrary bytes.
+ * KEV_EPSS CSV) on arbitrary bytes (the body is fuzz_intel.h).
  *
  * Besides the sanitizers, the harness checks what the reader promises and
  * aborts when a promise breaks: every row handed on has a CVE id, a score
@@ -12,21 +12,8 @@
  */
 #include <math.h>
 
-#include "scan/intel.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct fz {
-	size_t n, stop_at;
-	unsigned long line;
-};
-
-static void
-check(int cond)
-{
-	if (!cond)
-		abort();
-}
+#define FUZZ_NAME "fuzz.csv"
+#include "fuzz_intel.h"
 
 static fl_err
 on_row(void *ctx, const struct fl_epss_entry *e, struct fl_diag *d)
@@ -45,35 +32,11 @@ on_row(void *ctx, const struct fl_epss_entry *e, struct fl_diag *d)
 	check(e->score_date == NULL ||
 	      (strlen(e->score_date) == 10 && e->score_date[4] == '-' &&
 	       e->score_date[7] == '-'));
-	if (z->n == z->stop_at)
-		return fl_diag_set(d, FL_E_INVAL, "callback", 9, 9, "stop");
-	return FL_OK;
+	return fuzz_next(z, d);
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static fl_err
+fuzz_parse(const char *data, size_t size, struct fz *z, struct fl_diag *d)
 {
-	struct fz z;
-	struct fl_diag d;
-	fl_err rc;
-
-	memset(&z, 0, sizeof z);
-	if (size > 0) {
-		z.stop_at = (data[0] & 1) ? 2 : 0;
-		data++, size--;
-	}
-	(void)fl_intel_sniff((const char *)data, size);
-	fl_diag_clear(&d);
-	rc = fl_intel_parse_epss((const char *)data, size, "fuzz.csv", on_row,
-				 &z, &d);
-	if (rc == FL_E_INVAL) {
-		check(z.stop_at && z.n == z.stop_at);
-		check(strcmp(d.file, "callback") == 0 && d.line == 9);
-	} else if (rc != FL_OK) {
-		check(rc == FL_E_SYNTAX || rc == FL_E_LIMIT);
-		check(strcmp(d.file, "fuzz.csv") == 0);
-		check(d.line >= 1 && d.col >= 1);
-		check(d.msg[0] != '\0');
-	}
-	return 0;
+	return fl_intel_parse_epss(data, size, FUZZ_NAME, on_row, z, d);
 }

@@ -1,6 +1,6 @@
 /*
  * fuzz_intel_kev: fl_intel_parse_kev (JSON and CSV catalogues) and the
- * sniffer on arbitrary bytes.
+ * sniffer on arbitrary bytes (the body is fuzz_intel.h).
  *
  * Besides the sanitizers, the harness checks what the reader promises and
  * aborts when a promise breaks: every entry handed on has a well-formed
@@ -9,20 +9,8 @@
  * with the file name, a position and a reason; and a callback's error
  * comes back unchanged (the first byte, when odd, stops at entry two).
  */
-#include "scan/intel.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct fz {
-	size_t n, stop_at;
-};
-
-static void
-check(int cond)
-{
-	if (!cond)
-		abort();
-}
+#define FUZZ_NAME "fuzz.kev"
+#include "fuzz_intel.h"
 
 static int
 digits(const char *s, size_t n)
@@ -62,35 +50,11 @@ on_entry(void *ctx, const struct fl_kev_entry *e, struct fl_diag *d)
 		check(strncmp(e->cwes[k], "CWE-", 4) == 0 &&
 		      e->cwes[k][4] != '\0' &&
 		      digits(e->cwes[k] + 4, strlen(e->cwes[k] + 4)));
-	if (z->n == z->stop_at)
-		return fl_diag_set(d, FL_E_INVAL, "callback", 9, 9, "stop");
-	return FL_OK;
+	return fuzz_next(z, d);
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static fl_err
+fuzz_parse(const char *data, size_t size, struct fz *z, struct fl_diag *d)
 {
-	struct fz z;
-	struct fl_diag d;
-	fl_err rc;
-
-	memset(&z, 0, sizeof z);
-	if (size > 0) {
-		z.stop_at = (data[0] & 1) ? 2 : 0;
-		data++, size--;
-	}
-	(void)fl_intel_kind_name(fl_intel_sniff((const char *)data, size));
-	fl_diag_clear(&d);
-	rc = fl_intel_parse_kev((const char *)data, size, "fuzz.kev", on_entry,
-				&z, &d);
-	if (rc == FL_E_INVAL) {
-		check(z.stop_at && z.n == z.stop_at);
-		check(strcmp(d.file, "callback") == 0 && d.line == 9);
-	} else if (rc != FL_OK) {
-		check(rc == FL_E_SYNTAX || rc == FL_E_LIMIT);
-		check(strcmp(d.file, "fuzz.kev") == 0);
-		check(d.line >= 1 && d.col >= 1);
-		check(d.msg[0] != '\0');
-	}
-	return 0;
+	return fl_intel_parse_kev(data, size, FUZZ_NAME, on_entry, z, d);
 }

@@ -41,20 +41,41 @@ nz(const char *s)
 	return s ? s : "-";
 }
 
+/* Empty renderings (s zeroed by the caller). */
+static void
+seen_init(struct seen *s)
+{
+	fl_buf_init(&s->out, 0);
+	fl_buf_append(&s->out, "", 0);
+	fl_buf_init(&s->bare, 0);
+}
+
+/*
+ * Count an entry (its index must be the next one) and keep the first and
+ * last CVE; 1 when the test asked to stop at this entry (d then says so).
+ */
+static int
+seen_entry(struct seen *s, size_t index, const char *cve, struct fl_diag *d)
+{
+	assert_int_equal(index, s->n);
+	if (++s->n == s->stop_at) {
+		fl_diag_set(d, FL_E_INVAL, "caller", 7, 7, "stopped");
+		return 1;
+	}
+	if (s->n == 1)
+		fl_strlcpy(s->first, cve, sizeof s->first);
+	fl_strlcpy(s->last, cve, sizeof s->last);
+	return 0;
+}
+
 static fl_err
 kev_render(void *ctx, const struct fl_kev_entry *e, struct fl_diag *d)
 {
 	struct seen *s = ctx;
 	size_t k, start;
 
-	assert_int_equal(e->index, s->n);
-	if (++s->n == s->stop_at) {
-		fl_diag_set(d, FL_E_INVAL, "caller", 7, 7, "stopped");
+	if (seen_entry(s, e->index, e->cve, d))
 		return FL_E_INVAL;
-	}
-	if (s->n == 1)
-		fl_strlcpy(s->first, e->cve, sizeof s->first);
-	fl_strlcpy(s->last, e->cve, sizeof s->last);
 	s->known += e->ransomware == FL_KEV_RANSOM_KNOWN;
 	s->ncwes += e->ncwes;
 	fl_buf_printf(&s->out, "%lu:", e->line);
@@ -78,14 +99,8 @@ epss_render(void *ctx, const struct fl_epss_entry *e, struct fl_diag *d)
 {
 	struct seen *s = ctx;
 
-	assert_int_equal(e->index, s->n);
-	if (++s->n == s->stop_at) {
-		fl_diag_set(d, FL_E_INVAL, "caller", 7, 7, "stopped");
+	if (seen_entry(s, e->index, e->cve, d))
 		return FL_E_INVAL;
-	}
-	if (s->n == 1)
-		fl_strlcpy(s->first, e->cve, sizeof s->first);
-	fl_strlcpy(s->last, e->cve, sizeof s->last);
 	s->nocvss += e->cvss3 < 0;
 	s->score_sum += e->score;
 	fl_buf_printf(&s->out, "%lu:%s|%g|%g|%g|%s|%s|%s|%s|%s\n", e->line,
@@ -102,9 +117,7 @@ run(int kev, const char *in, size_t len, struct seen *s, struct fl_diag *d)
 	char *copy;
 	fl_err rc;
 
-	fl_buf_init(&s->out, 0);
-	fl_buf_append(&s->out, "", 0);
-	fl_buf_init(&s->bare, 0);
+	seen_init(s);
 	fl_diag_clear(d);
 	copy = malloc(len ? len : 1);
 	assert_non_null(copy);
@@ -113,6 +126,44 @@ run(int kev, const char *in, size_t len, struct seen *s, struct fl_diag *d)
 		 : fl_intel_parse_epss(copy, len, "t", epss_render, s, d);
 	free(copy);
 	return rc;
+}
+
+/* A good input (KEV when kev, else EPSS) must render as want. */
+static void
+check_good(int kev, const char *what, const char *in, const char *want)
+{
+	struct seen s;
+	struct fl_diag d;
+	fl_err rc;
+
+	memset(&s, 0, sizeof s);
+	rc = run(kev, in, strlen(in), &s, &d);
+	if (rc != FL_OK)
+		print_message("%s: %s:%lu:%lu: %s\n", what, d.file, d.line, d.col,
+			      d.msg);
+	assert_int_equal(rc, FL_OK);
+	assert_string_equal(fl_buf_str(&s.out), want);
+	seen_release(&s);
+}
+
+/* A bad input must be refused with want at line:col, msg in the message. */
+static void
+check_error(int kev, const char *what, const char *in, fl_err want,
+	    unsigned long line, unsigned long col, const char *msg)
+{
+	struct seen s;
+	struct fl_diag d;
+	fl_err rc;
+
+	memset(&s, 0, sizeof s);
+	rc = run(kev, in, strlen(in), &s, &d);
+	print_message("%s: %s:%lu:%lu: %s\n", what, d.file, d.line, d.col, d.msg);
+	assert_int_equal(rc, want);
+	assert_string_equal(d.file, "t");
+	assert_int_equal(d.line, line);
+	assert_int_equal(d.col, col);
+	assert_non_null(strstr(d.msg, msg));
+	seen_release(&s);
 }
 
 #define KEV_HDR "cveID,vendorProject,product,vulnerabilityName,dateAdded," \
@@ -163,20 +214,8 @@ test_kev_good(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
-		struct seen s;
-		struct fl_diag d;
-		fl_err rc;
-
-		memset(&s, 0, sizeof s);
-		rc = run(1, cases[i].in, strlen(cases[i].in), &s, &d);
-		if (rc != FL_OK)
-			print_message("%s: %s:%lu:%lu: %s\n", cases[i].what,
-				      d.file, d.line, d.col, d.msg);
-		assert_int_equal(rc, FL_OK);
-		assert_string_equal(fl_buf_str(&s.out), cases[i].want);
-		seen_release(&s);
-	}
+	for (i = 0; i < sizeof cases / sizeof *cases; i++)
+		check_good(1, cases[i].what, cases[i].in, cases[i].want);
 }
 
 #define J1(m) "{\"vulnerabilities\":[\n{\"cveID\":\"CVE-2021-44228\"," \
@@ -235,22 +274,9 @@ test_kev_errors(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
-		struct seen s;
-		struct fl_diag d;
-		fl_err rc;
-
-		memset(&s, 0, sizeof s);
-		rc = run(1, cases[i].in, strlen(cases[i].in), &s, &d);
-		print_message("%s: %s:%lu:%lu: %s\n", cases[i].what, d.file,
-			      d.line, d.col, d.msg);
-		assert_int_equal(rc, cases[i].rc);
-		assert_string_equal(d.file, "t");
-		assert_int_equal(d.line, cases[i].line);
-		assert_int_equal(d.col, cases[i].col);
-		assert_non_null(strstr(d.msg, cases[i].msg));
-		seen_release(&s);
-	}
+	for (i = 0; i < sizeof cases / sizeof *cases; i++)
+		check_error(1, cases[i].what, cases[i].in, cases[i].rc,
+			    cases[i].line, cases[i].col, cases[i].msg);
 }
 
 /* Every prefix of a good catalogue is an error with a position, except a
@@ -321,20 +347,8 @@ test_epss_good(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
-		struct seen s;
-		struct fl_diag d;
-		fl_err rc;
-
-		memset(&s, 0, sizeof s);
-		rc = run(0, cases[i].in, strlen(cases[i].in), &s, &d);
-		if (rc != FL_OK)
-			print_message("%s: %s:%lu:%lu: %s\n", cases[i].what,
-				      d.file, d.line, d.col, d.msg);
-		assert_int_equal(rc, FL_OK);
-		assert_string_equal(fl_buf_str(&s.out), cases[i].want);
-		seen_release(&s);
-	}
+	for (i = 0; i < sizeof cases / sizeof *cases; i++)
+		check_good(0, cases[i].what, cases[i].in, cases[i].want);
 }
 
 #define FIRST_HDR "#model_version:v2026.06.15,score_date:2026-09-29T12:00:22Z\ncve,epss,percentile\n"
@@ -366,22 +380,9 @@ test_epss_errors(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
-		struct seen s;
-		struct fl_diag d;
-		fl_err rc;
-
-		memset(&s, 0, sizeof s);
-		rc = run(0, cases[i].in, strlen(cases[i].in), &s, &d);
-		print_message("%s: %s:%lu:%lu: %s\n", cases[i].what, d.file,
-			      d.line, d.col, d.msg);
-		assert_int_equal(rc, FL_E_SYNTAX);
-		assert_string_equal(d.file, "t");
-		assert_int_equal(d.line, cases[i].line);
-		assert_int_equal(d.col, cases[i].col);
-		assert_non_null(strstr(d.msg, cases[i].msg));
-		seen_release(&s);
-	}
+	for (i = 0; i < sizeof cases / sizeof *cases; i++)
+		check_error(0, cases[i].what, cases[i].in, FL_E_SYNTAX,
+			    cases[i].line, cases[i].col, cases[i].msg);
 }
 
 /* A callback's error stops the reader and its diag is left as it was. */
@@ -483,9 +484,7 @@ corpus_parse(const char *dir, const char *name, int kev, enum fl_intel_kind kind
 	}
 	assert_int_equal(fl_intel_sniff(b.data, b.len), kind);
 	memset(s, 0, sizeof *s);
-	fl_buf_init(&s->out, 0);
-	fl_buf_append(&s->out, "", 0);
-	fl_buf_init(&s->bare, 0);
+	seen_init(s);
 	rc = kev ? fl_intel_parse_kev(b.data, b.len, path, kev_render, s, &d)
 		 : fl_intel_parse_epss(b.data, b.len, path, epss_render, s, &d);
 	if (rc != FL_OK)
@@ -493,6 +492,17 @@ corpus_parse(const char *dir, const char *name, int kev, enum fl_intel_kind kind
 	assert_int_equal(rc, FL_OK);
 	fl_buf_release(&b);
 	return 0;
+}
+
+/* CISA's catalogue of 2025-08-25, read from either of its forms. */
+static void
+check_kev_corpus(const struct seen *s)
+{
+	assert_int_equal(s->n, 1404);
+	assert_int_equal(s->known, 293);
+	assert_int_equal(s->ncwes, 1338);
+	assert_string_equal(s->first, "CVE-2025-48384");
+	assert_string_equal(s->last, "CVE-2020-29583");
 }
 
 static void
@@ -512,11 +522,7 @@ test_corpus(void **state)
 	}
 	if (corpus_parse(dir, "kev/known_exploited_vulnerabilities.json", 1,
 			 FL_INTEL_KEV_JSON, &json) == 0) {
-		assert_int_equal(json.n, 1404);
-		assert_int_equal(json.known, 293);
-		assert_int_equal(json.ncwes, 1338);
-		assert_string_equal(json.first, "CVE-2025-48384");
-		assert_string_equal(json.last, "CVE-2020-29583");
+		check_kev_corpus(&json);
 		assert_non_null(strstr(fl_buf_str(&json.out),
 			"7:CVE-2025-48384|Git|Git|Git Link Following Vulnerability|"
 			"2025-08-25|2025-09-15|"));
@@ -525,11 +531,7 @@ test_corpus(void **state)
 	}
 	if (corpus_parse(dir, "kev/known_exploited_vulnerabilities.csv", 1,
 			 FL_INTEL_KEV_CSV, &csv) == 0) {
-		assert_int_equal(csv.n, 1404);
-		assert_int_equal(csv.known, 293);
-		assert_int_equal(csv.ncwes, 1338);
-		assert_string_equal(csv.first, "CVE-2025-48384");
-		assert_string_equal(csv.last, "CVE-2020-29583");
+		check_kev_corpus(&csv);
 		assert_non_null(strstr(fl_buf_str(&csv.out),
 			"2:CVE-2025-48384|Git|Git|Git Link Following Vulnerability|"
 			"2025-08-25|2025-09-15|"));
