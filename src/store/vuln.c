@@ -40,13 +40,7 @@ struct smap {
 static uint64_t
 smap_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return fl_scan_hash(s, strlen(s));
 }
 
 static struct smap_ent *
