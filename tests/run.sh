@@ -2,6 +2,8 @@
 # run.sh BUILD_DIR: run every test (unit tests, fuzz corpus replays,
 # end-to-end CLI tests), each speaking TAP, and print the totals.  The last
 # line is "N passed, N failed" (", N skipped" when some were).
+# FL_ONLY=REGEX runs only the tests whose name (test_vuln, replay_fuzz_x,
+# test_scan_web...) matches it, for a quick loop while developing.
 set -u
 build=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +17,11 @@ export FIRSTLINE=$build/firstline
 export FL_TOP=$top
 export FL_CORPUS=${FL_CORPUS:-$top/../shared/corpus}
 pass=0 fail=0 skip=0
+only=${FL_ONLY:-}
+# wanted NAME: whether FL_ONLY (if set) selects the test
+wanted() {
+	[ -z "$only" ] || printf '%s\n' "$1" | grep -Eq -- "$only"
+}
 
 count() { # name logfile exitcode
 	# cmocka 1.1's skip() prints "not ok N - name # SKIP": a skip, not a failure
@@ -38,6 +45,7 @@ count() { # name logfile exitcode
 for t in "$build"/test_*; do
 	[ -f "$t" ] && [ -x "$t" ] || continue
 	n=$(basename "$t")
+	wanted "$n" || continue
 	"$t" >"$logdir/$n.log" 2>&1
 	count "unit/$n" "$logdir/$n.log" $?
 done
@@ -45,6 +53,7 @@ done
 for r in "$build"/replay_*; do
 	[ -f "$r" ] && [ -x "$r" ] || continue
 	n=$(basename "$r")
+	wanted "$n" || continue
 	f=${n#replay_}
 	"$r" "$top/tests/fuzz/corpus/$f" >"$logdir/$n.log" 2>&1
 	count "fuzz/$n" "$logdir/$n.log" $?
@@ -53,6 +62,7 @@ done
 for s in "$top"/tests/cli/test_*.sh; do
 	[ -f "$s" ] || continue
 	n=$(basename "$s" .sh)
+	wanted "$n" || continue
 	tmp=$(mktemp -d)
 	(cd "$tmp" && sh "$s") >"$logdir/$n.log" 2>&1
 	count "cli/$n" "$logdir/$n.log" $?

@@ -379,8 +379,8 @@ import_one(struct fl_ctx *ctx, const struct fl_args *a, const char *file)
 	struct work w;
 	crypto_generichash_state h;
 	unsigned char bin[32];
-	char hexhash[65], chunk[65536];
-	size_t got, i;
+	char hexhash[65];
+	size_t i;
 	int code;
 	fl_err rc;
 
@@ -422,13 +422,11 @@ import_one(struct fl_ctx *ctx, const struct fl_args *a, const char *file)
 	rc = fl_vuln_import_begin(ctx->st, &o, &imp, &ctx->diag);
 	if (rc == FL_OK) {
 		fl_vuln_import_sink(imp, &sink);
-		rc = fmt->read(&src, &sink, &ctx->diag);
+		/* parsing on one core, storing on the other; drained, so the
+		 * hash covers what the reader left unread: the identity is
+		 * the file */
+		rc = fl_scan_read_threaded(fmt, &src, 1, &sink, &ctx->diag);
 	}
-	/* hash what the reader left unread too: the identity is the file */
-	while (rc == FL_OK &&
-	       (rc = fl_scan_src_read(&src, chunk, sizeof(chunk), &got,
-				      &ctx->diag)) == FL_OK && got > 0)
-		;
 	crypto_generichash_final(&h, bin, sizeof(bin));
 	for (i = 0; i < sizeof(bin); i++)
 		snprintf(hexhash + 2 * i, 3, "%02x", bin[i]);

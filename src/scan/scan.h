@@ -178,6 +178,15 @@ fl_err fl_scan_read_src(struct fl_scan_src *src, const char *forced_format,
 			const struct fl_scan_sink *sink,
 			const struct fl_scan_format **used, struct fl_diag *d);
 void fl_scan_src_close(struct fl_scan_src *s);
+/*
+ * Read src as fmt on a second thread while the calling thread hands the
+ * stream to sink, in the reader's order (scan/pipe.c).  With drain, the
+ * rest of the file is read after the reader is done, so src->on_bytes sees
+ * every byte.  Without a second thread, reads on the calling thread.
+ */
+fl_err fl_scan_read_threaded(const struct fl_scan_format *fmt,
+			     struct fl_scan_src *src, int drain,
+			     const struct fl_scan_sink *sink, struct fl_diag *d);
 /* Read up to n bytes (head first); *got = 0 at end of file. */
 fl_err fl_scan_src_read(struct fl_scan_src *s, char *buf, size_t n,
 			size_t *got, struct fl_diag *d);

@@ -989,7 +989,10 @@ upsert(struct fl_vuln_import *imp, const struct fl_finding *f,
 		else
 			imp->r.unchanged++;
 	}
-	if (st_exec(imp->st, "INSERT INTO finding_scan (finding_id, scan_id,"
+	/* the first sighting is the finding's first_scan_id (with the
+	 * severity it had then): only later ones need a row */
+	if (x.found &&
+	    st_exec(imp->st, "INSERT INTO finding_scan (finding_id, scan_id,"
 		    " severity) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", "iit",
 		    fid, imp->scan_id, sev) != FL_OK)
 		return db_err(imp, FL_E_DB);
@@ -1511,7 +1514,7 @@ fl_vuln_show(struct fl_store *st, long long id, const char *today,
 		      " f.protocol, f.path, f.authenticated, f.evidence,"
 		      " f.status_reason, f.status_by, f.status_at, f.fixed_at,"
 		      " f.times_reopened, f.priority_score,"
-		      " (SELECT COUNT(*) FROM finding_scan s WHERE"
+		      " 1 + (SELECT COUNT(*) FROM finding_scan s WHERE"
 		      " s.finding_id = f.id) AS scans"
 		      " FROM (" LIST_COLS " WHERE f.id = ?) x"
 		      " JOIN finding f ON f.id = x.id JOIN vuln_rule r ON"
@@ -1541,10 +1544,18 @@ fl_vuln_show_part(struct fl_store *st, long long id, const char *part,
 			      " finding_event WHERE finding_id = ?) h ORDER BY seq",
 			      fn, ctx, "ii", id, id);
 	else if (strcmp(part, "scans") == 0)
+		/* the first sighting has no row of its own: its severity
+		 * is the one the first severity change replaced, if any */
 		rc = st_query(st, "SELECT s.id AS scan, s.scanned_at, s.source,"
-			      " fs.severity FROM finding_scan fs JOIN scan s ON"
-			      " s.id = fs.scan_id WHERE fs.finding_id = ?"
-			      " ORDER BY s.scanned_at, s.id", fn, ctx, "i", id);
+			      " x.severity FROM (SELECT f.first_scan_id AS"
+			      " scan_id, COALESCE((SELECT e.old_value FROM"
+			      " finding_event e WHERE e.finding_id = f.id AND"
+			      " e.kind = 'severity' ORDER BY e.id LIMIT 1),"
+			      " f.severity) AS severity FROM finding f WHERE"
+			      " f.id = ? UNION ALL SELECT scan_id, severity FROM"
+			      " finding_scan WHERE finding_id = ?) x JOIN scan s"
+			      " ON s.id = x.scan_id ORDER BY s.scanned_at, s.id",
+			      fn, ctx, "ii", id, id);
 	else
 		rc = st_query(st, "SELECT c.cve, k.due_date AS kev_due,"
 			      " k.ransomware, e.score AS epss, e.percentile AS"

@@ -64,6 +64,11 @@ check "history keeps created, fixed, reopened" "created:open,status:fixed,status
 check "seen in scans 1 and 3" "1,3" \
 	"$(python3 -c 'import json; print(",".join(str(s["scan"]) for s in json.load(open("show.json"))["scans"]))')"
 check "times reopened" "1" "$(python3 -c 'import json; print(json.load(open("show.json"))["times_reopened"])')"
+# the first sighting has no row of its own: its severity comes from history
+id300=$(fl vuln list --json | python3 -c 'import json,sys; print([f["id"] for f in json.load(sys.stdin) if f["rule"]=="300"][0])')
+fl vuln show "$id300" --json >show300.json
+check "each sighting keeps the severity it had" "1:Low,2:Medium,3:Low 3" \
+	"$(python3 -c 'import json; d=json.load(open("show300.json")); print(",".join("%s:%s" % (s["scan"], s["severity"]) for s in d["scans"]), d["scans_count"] if "scans_count" in d else len(d["scans"]))')"
 
 # --- the same file again changes nothing --------------------------------------
 dbdump test.db >before.sql

@@ -66,14 +66,14 @@ CREATE TABLE scan_host (
 	asset_id INTEGER NOT NULL REFERENCES asset(id),
 	authenticated INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (scan_id, host)
-);
+) {{NOROWID}};
 CREATE TABLE scan_port (
 	scan_id INTEGER NOT NULL REFERENCES scan(id) ON DELETE CASCADE,
 	host TEXT NOT NULL,
 	port INTEGER NOT NULL,
 	protocol TEXT NOT NULL,
 	PRIMARY KEY (scan_id, host, port, protocol)
-);
+) {{NOROWID}};
 
 -- A finding: one rule at one place (asset and host + port/protocol, URL
 -- path, component and version, or file and line) within a scope.  fkey is
@@ -123,13 +123,15 @@ CREATE UNIQUE INDEX finding_key ON finding(scope, asset_id, fkey);
 -- starts every vuln command reads only the few accepted ones.
 CREATE INDEX finding_accepted ON finding(risk_id) WHERE status = 'risk_accepted';
 
--- Which scans saw a finding, and with what severity.
+-- The scans that saw a finding again, and with what severity.  The first
+-- sighting is finding.first_scan_id, not a row here: most findings of a
+-- large import are new, and each would cost a row and its key.
 CREATE TABLE finding_scan (
 	finding_id INTEGER NOT NULL REFERENCES finding(id) ON DELETE CASCADE,
 	scan_id INTEGER NOT NULL REFERENCES scan(id) ON DELETE CASCADE,
 	severity TEXT NOT NULL,
 	PRIMARY KEY (finding_id, scan_id)
-);
+) {{NOROWID}};
 
 -- Every change of a finding: created, status changes (who, when, why),
 -- severity changes, links to risks.
