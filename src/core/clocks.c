@@ -905,8 +905,12 @@ relieve(const struct fl_clock_set *s, time_t due)
 
 	if (day_is_working(s, day))
 		return due;
-	/* every holiday is a distinct day: this ends within their count */
-	for (guard = 0; guard < FL_CLOCK_MAX_HOLIDAYS + 8; guard++)
+	/*
+	 * Every weekday of a run of days off is a distinct holiday, so a run
+	 * holds at most FL_CLOCK_MAX_HOLIDAYS / 5 + 1 weeks (with their
+	 * weekends, not only the holidays): a working day comes within that.
+	 */
+	for (guard = 0; guard < (FL_CLOCK_MAX_HOLIDAYS / 5 + 1) * 7; guard++)
 		if (day_is_working(s, ++day))
 			break;
 	return local_to_utc(s, (long long)day * 86400 + 12 * 3600);

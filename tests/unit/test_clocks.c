@@ -527,6 +527,64 @@ test_weekend_relief(void **state)
 	}
 }
 
+/*
+ * A run of holidays on every weekday, weekends in between: the relief
+ * walks past all of them to the first working day.  256 holidays with
+ * their weekends are 360 days off in a row (found by fuzz_clocks: the
+ * walk used to stop after 264 days, on a Saturday).
+ */
+static void
+test_relief_long_run(void **state)
+{
+	static const struct {
+		int nholidays; /* weekdays from Mon 9 June 2025 */
+		const char *deadline;
+	} cases[] = {
+		{1, "2025-06-10T10:00:00Z"},
+		{5, "2025-06-16T10:00:00Z"},
+		{FL_CLOCK_MAX_HOLIDAYS, "2026-06-02T10:00:00Z"},
+	};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < ARRAY_LEN(cases); k++) {
+		struct fl_clock_set s;
+		struct fl_clock_facts f;
+		struct fl_clock c;
+		struct fl_buf b;
+		char date[11], b1[21];
+		time_t day = T("2025-06-09T00:00:00Z");
+		int n = 0;
+
+		fl_buf_init(&b, 1u << 20);
+		assert_int_equal(fl_buf_puts(&b, fl_data_text("clocks.conf")),
+				 FL_OK);
+		for (; n < cases[k].nholidays; day += 86400) {
+			struct tm tm;
+
+			gmtime_r(&day, &tm);
+			if (tm.tm_wday == 0 || tm.tm_wday == 6)
+				continue;
+			fl_time_date(day, date);
+			assert_int_equal(fl_buf_printf(&b, "holiday %s\n", date),
+					 FL_OK);
+			n++;
+		}
+		parse_ok(fl_buf_str(&b), &s);
+		fl_buf_release(&b);
+		assert_int_equal(s.nholidays, cases[k].nholidays);
+		facts(&f, "dora-initial=2025-06-04T10:00:00Z", FL_CLOCK_SEV_HIGH,
+		      NOFLAGS);
+		c = clock_of(&s, &f, T("2025-06-07T10:00:00Z"), "DORA",
+			     "intermediate-report");
+		if (c.deadline != T(cases[k].deadline) ||
+		    !fl_clocks_working_day(&s, c.deadline))
+			fail_msg("%d holidays: deadline %s, want %s",
+				 cases[k].nholidays, iso(c.deadline, b1),
+				 cases[k].deadline);
+	}
+}
+
 /* Running, met and breached around a relieved deadline. */
 static void
 test_weekend_status(void **state)
@@ -1211,6 +1269,7 @@ main(void)
 		cmocka_unit_test(test_late_classification),
 		cmocka_unit_test(test_strict_cap),
 		cmocka_unit_test(test_weekend_relief),
+		cmocka_unit_test(test_relief_long_run),
 		cmocka_unit_test(test_weekend_status),
 		cmocka_unit_test(test_working_days),
 		cmocka_unit_test(test_months),
