@@ -5,9 +5,11 @@
 set -eu
 mode=${1:-build}
 # fuzz: the libFuzzer builds need clang and its runtime
-pkgs="gcc make meson ninja-build pkg-config python3 libsqlite3-dev libjansson-dev libexpat1-dev libsodium-dev"
+pkgs="gcc make meson ninja-build pkg-config python3 libsqlite3-dev libjansson-dev libexpat1-dev libsodium-dev libcurl4-openssl-dev"
 if [ "$mode" = check ]; then
 	pkgs="$pkgs libcmocka-dev sqlite3"
+	# notify tests: a real SMTP server and a self-signed certificate
+	pkgs="$pkgs python3-aiosmtpd openssl"
 fi
 # bench: bench/import.sh compares with expat's xmlwf and measures with GNU time
 if [ "$mode" = bench ]; then

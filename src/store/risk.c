@@ -17,7 +17,9 @@
  * written before the checks pass).
  */
 #include "store_int.h"
+#include "notify.h"
 #include "../core/core.h"
+#include "../core/notify.h"
 
 #define MAX_COLS 64
 
@@ -327,6 +329,93 @@ reported_row(void *ctx, const struct fl_row *row)
 enum esc_why { WHY_ASSESS, WHY_POLICY };
 
 /*
+ * Tell the ISO about escalation esc_id through the outbox, in the same
+ * transaction: the notice exists exactly when the escalation does.
+ */
+static fl_err
+notify_escalation(struct fl_store *st, const struct fl_risk_matrix *m,
+		  const struct risk_state *rs, const char *basis, int level,
+		  const char *why, long long esc_id)
+{
+	struct fl_notice n;
+	struct fl_diag d;
+	struct fl_buf body, data;
+	struct fl_json j;
+	char *title = NULL, subject[200], ref[40], dedup[48];
+	const char *lname = fl_risk_level_name(m, level);
+	fl_err rc;
+
+	if (lname == NULL)
+		return FL_E_INTERNAL;
+	rc = st_query_text(st, &title, "SELECT title FROM risk WHERE id = ?",
+			   "i", rs->id);
+	if (rc != FL_OK)
+		return rc;
+	fl_buf_init(&body, 0);
+	fl_buf_init(&data, 0);
+	fl_json_init(&j, &data, 0);
+	fl_json_obj_open(&j);
+	fl_json_key(&j, "risk");
+	fl_json_str(&j, rs->ref);
+	fl_json_key(&j, "title");
+	fl_json_str(&j, title ? title : "");
+	fl_json_key(&j, "level");
+	fl_json_str(&j, lname);
+	fl_json_key(&j, "basis");
+	fl_json_str(&j, basis);
+	fl_json_key(&j, "reason");
+	fl_json_str(&j, why);
+	fl_json_key(&j, "escalation");
+	fl_json_int(&j, esc_id);
+	fl_json_obj_close(&j);
+	if (fl_buf_printf(&body, "Risk %s has been escalated to the ISO.\n\n"
+			  "Risk:       %s %s\nLevel:      %s (%s)\n"
+			  "Reason:     %s\nEscalation: %lld\n\n"
+			  "Acknowledge it with: firstline risk ack %lld "
+			  "--by PERSON\n", rs->ref, rs->ref, title ? title : "",
+			  lname, basis, why, esc_id, esc_id) != FL_OK ||
+	    data.len == 0) {
+		rc = FL_E_NOMEM;
+		goto out;
+	}
+	snprintf(subject, sizeof subject, "Risk %s escalated (%s level %s): %s",
+		 rs->ref, basis, lname, title ? title : "");
+	/* the title is free text: a line break must not reach a mail header */
+	for (char *p = subject; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	{
+		/* a title cut short must not end inside a UTF-8 sequence */
+		size_t k = strlen(subject), s0 = k;
+		unsigned char lead;
+
+		while (s0 > 0 && ((unsigned char)subject[s0 - 1] & 0xC0) == 0x80)
+			s0--;
+		lead = s0 > 0 ? (unsigned char)subject[s0 - 1] : 0;
+		if (lead >= 0xC0 &&
+		    k - (s0 - 1) < (lead >= 0xF0 ? 4u : lead >= 0xE0 ? 3u : 2u))
+			subject[s0 - 1] = '\0';
+	}
+	snprintf(ref, sizeof ref, "risk:%s", rs->ref);
+	snprintf(dedup, sizeof dedup, "escalation:%lld", esc_id);
+	memset(&n, 0, sizeof n);
+	n.event = "risk.escalated";
+	n.ref = ref;
+	n.severity = fl_notify_level_severity(lname, level, m->nlevels);
+	n.subject = subject;
+	n.body = fl_buf_str(&body);
+	n.json = fl_buf_str(&data);
+	n.dedup = dedup;
+	fl_diag_clear(&d);
+	rc = fl_notify_enqueue(st, &n, NULL, &d);
+out:
+	fl_buf_release(&body);
+	fl_buf_release(&data);
+	free(title);
+	return rc;
+}
+
+/*
  * Escalate basis of risk rs when core says so.  old_level/new_level are
  * indexes under m.  Returns the new escalation's id in *esc_id (0: none).
  */
@@ -386,6 +475,9 @@ escalate_if(struct fl_store *st, const struct fl_risk_matrix *m,
 		snprintf(obj, sizeof obj, "escalation:%lld", *esc_id);
 		rc = fl_store_audit(st, "escalation.create", obj, NULL, after);
 	}
+	if (rc == FL_OK)
+		rc = notify_escalation(st, m, rs, basis, new_level, why_buf,
+				       *esc_id);
 	free(after);
 	if (reason)
 		fl_strlcpy(reason, why_buf, reasonsz);
