@@ -13,7 +13,7 @@
 
 static const struct fl_cmd *const groups[] = {
 	fl_cmds_misc, fl_cmds_org, fl_cmds_catalog, fl_cmds_control,
-	fl_cmds_risk, fl_cmds_vuln, fl_cmds_notify, fl_cmds_audit, fl_cmds_demo, NULL
+	fl_cmds_risk, fl_cmds_vuln, fl_cmds_incident, fl_cmds_notify, fl_cmds_audit, fl_cmds_demo, NULL
 };
 
 /* One line per command group for the main help and the man pages. */
@@ -27,6 +27,7 @@ static const struct {
 	{"control", "implementation per entity, evidence, effectiveness tests"},
 	{"risk", "the IT security risk register, treatment and ISO escalation"},
 	{"vuln", "scanner reports: import, findings, KEV/EPSS, priority and SLA"},
+	{"incident", "security incidents: lifecycle, DORA/NIS2/GDPR clocks, evidence, reports"},
 	{"notify", "the outbox: routes, SMTP and webhooks, delivery with retries"},
 	{"audit", "the hash-chained audit trail: list and verify"},
 	{NULL, NULL}
@@ -137,6 +138,16 @@ parse_args(struct fl_ctx *ctx, const struct fl_cmd *cmd, struct fl_opt *opts,
 		if (only_pos || arg[0] != '-' || arg[1] != '-' || arg[2] == '\0') {
 			if (!only_pos && strcmp(arg, "--") == 0) {
 				only_pos = 1;
+				continue;
+			}
+			/* -o is --output for every command that has one */
+			if (!only_pos && strcmp(arg, "-o") == 0 &&
+			    (k = opt_index(a, "output")) >= 0) {
+				if (i + 1 >= argc)
+					return fl_cli_usage(ctx, "option '-o' "
+							    "needs a value");
+				a->val[k] = argv[++i];
+				a->count[k]++;
 				continue;
 			}
 			if (!only_pos && arg[0] == '-' && arg[1] != '\0' &&
