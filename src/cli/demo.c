@@ -13,10 +13,14 @@
  *   @at DATE|now     run the following commands as if today were DATE
  *                    (sets $FIRSTLINE_NOW), so the demo has a history:
  *                    reviews that fell due, an acceptance that expired
+ *   @let NAME GROUP VERB ...
+ *                    a hidden command whose first line of output becomes
+ *                    {NAME} in the lines after it (an incident's reference)
  * Words are split on blanks; "double quotes" group words (\" escapes).
- * {today}, {today+N}, {today-N} become dates relative to today, and {dir}
- * the workspace folder, so the demo's due dates and expiries stay
- * realistic whenever it is run.
+ * {today}, {today+N}, {today-N} become dates relative to today, {now-Nh}
+ * and {now-Nm} times relative to now, and {dir} the workspace folder, so
+ * the demo's due dates, expiries and clocks stay realistic whenever it is
+ * run.
  */
 #include "cli.h"
 
@@ -27,12 +31,50 @@
 
 #define DEMO_MAX_WORDS 64
 
+/* Values captured by "@let NAME COMMAND" (an incident's reference). */
+#define DEMO_MAX_VARS 16
+static struct {
+	char name[24];
+	char value[64];
+} demo_var[DEMO_MAX_VARS];
+static int demo_nvars;
+
 /* The real today, taken once before any @at moves fl_now(). */
 static time_t demo_today;
 /* $FIRSTLINE_NOW as the user set it, restored by "@at now". */
 static char demo_pin[32];
 
-/* Expand {today±N} and {dir} placeholders into b. */
+/*
+ * A signed offset "+N" or "-N" at *p (none: 0), N at most max; *p moves
+ * past it.  0 ok, -1 malformed.
+ */
+static int
+offset(const char **p, long max, long *v)
+{
+	char num[8];
+	size_t k = 0;
+	int neg;
+
+	*v = 0;
+	if (**p != '+' && **p != '-')
+		return 0;
+	neg = **p == '-';
+	(*p)++;
+	while (**p >= '0' && **p <= '9' && k < sizeof num - 1)
+		num[k++] = *(*p)++;
+	num[k] = '\0';
+	if (fl_parse_long(num, 0, max, v) != 0)
+		return -1;
+	if (neg)
+		*v = -*v;
+	return 0;
+}
+
+/*
+ * Expand {today±N} (a date N days away), {now±Nh} and {now±Nm} (a time N
+ * hours or minutes away, for the hour-long clocks of incidents) and {dir}
+ * into b.
+ */
 static fl_err
 expand(struct fl_buf *b, const char *s, const char *dir)
 {
@@ -44,26 +86,44 @@ expand(struct fl_buf *b, const char *s, const char *dir)
 			s += 5;
 		} else if (strncmp(s, "{today", 6) == 0) {
 			const char *p = s + 6;
-			long days = 0;
+			long days;
 			char date[11];
-			if (*p == '+' || *p == '-') {
-				char num[8];
-				size_t k = 0;
-				int neg = *p == '-';
-				p++;
-				while (*p >= '0' && *p <= '9' && k < sizeof num - 1)
-					num[k++] = *p++;
-				num[k] = '\0';
-				if (fl_parse_long(num, 0, 36500, &days) != 0)
-					return FL_E_SYNTAX;
-				if (neg)
-					days = -days;
-			}
-			if (*p != '}')
+
+			if (offset(&p, 36500, &days) != 0 || *p != '}')
 				return FL_E_SYNTAX;
 			fl_time_date(demo_today + (time_t)days * 86400, date);
 			rc = fl_buf_puts(b, date);
 			s = p + 1;
+		} else if (strncmp(s, "{now", 4) == 0) {
+			const char *p = s + 4;
+			long n, unit = 3600;
+			char iso[21];
+
+			if (offset(&p, 100000, &n) != 0)
+				return FL_E_SYNTAX;
+			if (n != 0 && (*p == 'h' || *p == 'm'))
+				unit = *p++ == 'h' ? 3600 : 60;
+			else if (n != 0)
+				return FL_E_SYNTAX;
+			if (*p != '}')
+				return FL_E_SYNTAX;
+			fl_time_iso(demo_today + (time_t)(n * unit), iso);
+			rc = fl_buf_puts(b, iso);
+			s = p + 1;
+		} else if (*s == '{') {
+			int i;
+			size_t k;
+
+			for (i = 0; i < demo_nvars; i++) {
+				k = strlen(demo_var[i].name);
+				if (strncmp(s + 1, demo_var[i].name, k) == 0 &&
+				    s[1 + k] == '}')
+					break;
+			}
+			if (i == demo_nvars)
+				return FL_E_SYNTAX;
+			rc = fl_buf_puts(b, demo_var[i].value);
+			s += 2 + strlen(demo_var[i].name);
 		} else {
 			rc = fl_buf_putc(b, *s++);
 		}
@@ -107,11 +167,17 @@ split_words(char *line, char **words, int max)
 	}
 }
 
+/*
+ * Run one command line; its output is shown (show), or hidden, or with
+ * capture (capsz > 0) its first line goes to capture.
+ */
 static int
-run_line(const char *db, const char *actor, char **words, int n, int show)
+run_line(const char *db, const char *actor, char **words, int n, int show,
+	 char *capture, size_t capsz)
 {
 	char *argv[DEMO_MAX_WORDS + 8], dbw[4096], actorw[128];
 	int argc = 0, i, code, saved = -1, devnull;
+	FILE *cap = NULL;
 
 	/* fl_cli_main takes argv as main does: writable strings */
 	fl_strlcpy(dbw, db, sizeof dbw);
@@ -126,7 +192,15 @@ run_line(const char *db, const char *actor, char **words, int n, int show)
 		argv[argc++] = words[i];
 	argv[argc] = NULL;
 	fflush(stdout);
-	if (!show) {
+	if (capsz > 0) {
+		capture[0] = '\0';
+		if ((cap = tmpfile()) == NULL)
+			return fl_cli_error(FL_EX_IO, "cannot create a "
+					    "temporary file: %s", strerror(errno));
+		saved = dup(STDOUT_FILENO);
+		if (saved >= 0)
+			dup2(fileno(cap), STDOUT_FILENO);
+	} else if (!show) {
 		devnull = open("/dev/null", O_WRONLY);
 		saved = dup(STDOUT_FILENO);
 		if (devnull >= 0 && saved >= 0)
@@ -139,6 +213,13 @@ run_line(const char *db, const char *actor, char **words, int n, int show)
 	if (saved >= 0) {
 		dup2(saved, STDOUT_FILENO);
 		close(saved);
+	}
+	if (cap != NULL) {
+		rewind(cap);
+		if (fgets(capture, (int)capsz, cap) == NULL)
+			capture[0] = '\0';
+		capture[strcspn(capture, "\r\n")] = '\0';
+		fclose(cap);
 	}
 	return code;
 }
@@ -188,6 +269,7 @@ run_demo(struct fl_ctx *ctx, const struct fl_args *a)
 
 	(void)ctx;
 	demo_today = fl_now();
+	demo_nvars = 0;
 	fl_strlcpy(demo_pin, getenv("FIRSTLINE_NOW") ? getenv("FIRSTLINE_NOW") : "",
 		   sizeof demo_pin);
 	if (script == NULL)
@@ -265,11 +347,31 @@ run_demo(struct fl_ctx *ctx, const struct fl_args *a)
 			memmove(b.data, b.data + 6, b.len - 5);
 		}
 		n = split_words(b.data, words, DEMO_MAX_WORDS);
-		if (n < 0) {
+		if (n > 0 && strcmp(words[0], "@let") == 0) {
+			/* @let NAME COMMAND...: {NAME} is its output from now */
+			if (n < 3 || demo_nvars == DEMO_MAX_VARS ||
+			    strlen(words[1]) >= sizeof demo_var[0].name) {
+				code = fl_cli_error(FL_EX_SOFTWARE, "script.txt:%lu:"
+						    " bad @let", lineno);
+			} else {
+				int v = demo_nvars;
+
+				fl_strlcpy(demo_var[v].name, words[1],
+					   sizeof demo_var[v].name);
+				code = run_line(db, actor, words + 2, n - 2, 0,
+						demo_var[v].value,
+						sizeof demo_var[v].value);
+				if (code == 0)
+					demo_nvars++;
+				else
+					fl_cli_error(code, "demo stopped at "
+						     "script.txt:%lu", lineno);
+			}
+		} else if (n < 0) {
 			code = fl_cli_error(FL_EX_SOFTWARE,
 					    "script.txt:%lu: unbalanced quotes", lineno);
 		} else if (n > 0) {
-			code = run_line(db, actor, words, n, show);
+			code = run_line(db, actor, words, n, show, NULL, 0);
 			if (code != 0)
 				fl_cli_error(code, "demo stopped at script.txt:%lu", lineno);
 		}

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "../core/notify.h"
 #include "../notify/send.h"
+#include "../store/incident.h"
 #include "../store/notify.h"
 
 #define OPT_END {NULL, 0, NULL, NULL}
@@ -862,6 +863,30 @@ static const struct fl_opt run_opts[] = {
 	OPT_END
 };
 
+/*
+ * A delivered message to the ISO role about an incident is the moment the
+ * ISO was informed (the internal clock's done event), unless it was
+ * recorded before: delivery counts, never queuing.  In the transaction
+ * that records the delivery.
+ */
+static fl_err
+iso_told(struct fl_ctx *ctx, const struct fl_outmsg *m)
+{
+	char at[21], how[300];
+	int recorded = 0;
+
+	if (m->ref == NULL || strncmp(m->ref, "incident:", 9) != 0 ||
+	    m->target == NULL || strcmp(m->target, "iso") != 0)
+		return FL_OK;
+	/* the mail left now, whatever --now chose as the run's due time */
+	fl_time_iso(fl_now(), at);
+	snprintf(how, sizeof how, "%s to the ISO delivered (message %lld, %s)",
+		 m->channel ? m->channel : "message", m->id,
+		 m->event ? m->event : "notice");
+	return fl_incident_iso_delivered(ctx->st, m->ref + 9, at, how,
+					 &recorded, &ctx->diag);
+}
+
 static int
 run_run(struct fl_ctx *ctx, const struct fl_args *a)
 {
@@ -881,6 +906,12 @@ run_run(struct fl_ctx *ctx, const struct fl_args *a)
 	if (fl_arg(a, "limit") &&
 	    fl_parse_long(fl_arg(a, "limit"), 1, RUN_MAX, &limit) != 0)
 		return fl_cli_usage(ctx, "--limit must be 1 to %d", RUN_MAX);
+	/* the clocks that reached 75% or passed their deadline since the
+	 * last command queue their notices first, to go out in this run */
+	if ((code = begin(ctx)) != 0 ||
+	    (code = fl_cli_finish(ctx, fl_incident_sweep(ctx->st, now,
+							 &ctx->diag))) != 0)
+		return code;
 	if ((ids = calloc((size_t)limit, sizeof *ids)) == NULL)
 		return fl_cli_error(FL_EX_SOFTWARE, "out of memory");
 	if ((rc = runconf_load(ctx->st, &c)) != FL_OK ||
@@ -937,6 +968,8 @@ run_run(struct fl_ctx *ctx, const struct fl_args *a)
 		}
 		rc = fl_notify_record(ctx->st, m.id, now, sent > 0, sent < 0,
 				      o.detail, &status, o.next, &ctx->diag);
+		if (rc == FL_OK && strcmp(status, "delivered") == 0)
+			rc = iso_told(ctx, &m);
 		if ((code = fl_cli_finish(ctx, rc)) != 0) {
 			fl_outmsg_release(&m);
 			break;

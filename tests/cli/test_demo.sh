@@ -70,6 +70,22 @@ check_exit "tour: audit log" 0 fl --as maren.falk audit log --newest --limit 20
 check_exit "tour: audit head" 0 fl audit head
 check_exit "tour: audit verify after the tour" 0 fl audit verify
 
+# incidents: four in different states, one major under DORA near its deadline
+j() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+check "four incidents, their states" "closed contained triaged triaged" \
+	"$(fl incident list --json | j '" ".join(i["state"] for i in sorted(d, key=lambda i: i["ref"]))')"
+ir2=$(fl incident list --json | j '[i["ref"] for i in d if i["severity"] == "critical"][0]')
+check "the ransomware incident is major under DORA" "true" \
+	"$(fl incident list --json | j 'str([i["major"] for i in d if i["ref"] == "'"$ir2"'"][0]).lower()')"
+check "its initial notification is due within the hour and past 75%" "running True" \
+	"$(fl incident clocks --due-within 1h --json | j '" ".join(c["status"] + " " + str(c["elapsed_pct"] >= 75) for c in d if c["incident"] == "'"$ir2"'" and c["regime"] == "DORA")')"
+check "the closed incident has its root cause and lessons" "True True" \
+	"$(fl incident show "$(fl incident list --json | j '[i["ref"] for i in d if i["state"] == "closed"][0]')" --json | j 'bool(d["incident"]["root_cause"]), bool(d["incident"]["lessons_learned"])')"
+check "the ISO's outbox holds the major incident and the warning" "1 1" \
+	"$(fl notify list --ref "incident:$ir2" --json | j 'sum(m["event"] == "incident.major" for m in d), sum(m["event"] == "clock.warning" and "DORA" in m["subject"] for m in d)')"
+check_grep "summary shows the running clocks" "Running clocks, most urgent first" demo.txt
+check_grep "summary shows what the ISO is told" "What the ISO is told" demo.txt
+
 if have_corpus; then
 	C=$FL_CORPUS/catalogs
 	check_exit "tour: import 800-53" 0 fl catalog import "$C/nist-sp800-53r5/NIST_SP-800-53_rev5_catalog.json"

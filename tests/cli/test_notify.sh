@@ -259,6 +259,22 @@ check "delivered exactly once" "1" \
 check "its attempts: one retry, one delivery" "retry delivered" \
 	"$(fl notify show "$id" --json | py '" ".join(a["outcome"] for a in d["attempts_list"])')"
 
+# ---- an incident: the delivery to the ISO is the moment the ISO was informed ----
+check_exit "an entity for the incident" 0 fl entity add BANK --name "Bank AG" --regime dora
+check_exit "a critical incident queues incident.new" 0 fl incident new \
+	--title "Ransomware on file servers" --category malware --severity critical \
+	--entity BANK
+inc=$(cat out.txt)
+check "the ISO is not informed by queuing" "running" \
+	"$(fl incident clocks "$inc" --json | py '[c["status"] for c in d if c["regime"] == "internal"][0]')"
+FIRSTLINE_NOW=2026-03-02T10:20:00Z fl notify run >out.txt 2>err.txt
+check "deliver it 20 minutes later" "0" "$?"
+check_grep "delivered to the ISO" "^delivered #[0-9]* mail iso@example.org" out.txt
+check "the internal clock is met at the delivery" "met 2026-03-02T10:20:00Z" \
+	"$(fl incident clocks "$inc" --json | py '[c["status"] + " " + str(c["done"]) for c in d if c["regime"] == "internal"][0]')"
+check "the timeline says how the ISO was told" "1" \
+	"$(fl incident show "$inc" --json | py 'len([e for e in d["timeline"] if "to the ISO delivered" in e["text"]])')"
+
 # ---- giving up, and retry -----------------------------------------------------------
 stop "$plain_pid"
 check_exit "at most two attempts" 0 fl notify config --max-attempts 2
