@@ -1,0 +1,82 @@
+/*
+ * event_int: what the readers (jsonl.c, syslog.c) share with the reader
+ * core (event.c).  Not a public API: only detect/ and its tests and fuzz
+ * harnesses include it.
+ *
+ * The input window: buf[start, end) is read but not yet consumed.  In fd
+ * mode buf is the reader's own block of cap bytes (max_record + chunk);
+ * r_fill() moves the unconsumed tail to the front and reads one more chunk.
+ * In memory mode buf is the caller's bytes and eof is set from the start.
+ * Scratch holds what is not in the input as such (unescaped strings,
+ * flattened names, small constants); it is one fixed block, reset per
+ * record and never moved, so a slice into it stays valid for the event.
+ */
+#ifndef FL_DETECT_EVENT_INT_H
+#define FL_DETECT_EVENT_INT_H
+
+#include "event.h"
+
+#define FL_KEY_UNSET UINT_MAX /* a field whose key finish() looks up */
+
+struct fl_reader {
+	enum fl_format fmt;
+	int fd;                 /* -1 in memory mode */
+	const char *buf;        /* the window; == own in fd mode */
+	char *own;
+	size_t cap, start, end, chunk;
+	int eof;
+	unsigned long line;     /* line of buf[start] */
+	unsigned long col;      /* 1-based column of buf[start] */
+
+	struct fl_reader_opts o;
+	char *source;
+
+	struct fl_field *fields;
+	size_t nfields;
+
+	char *path;             /* JSON: the flattened name prefix */
+	char *scr;              /* scratch */
+	size_t scrlen, scrcap;
+
+	const struct fl_keys *keys;
+	uint32_t *slot_gen, *slot_first, *slot_last;
+	unsigned nkeys;
+	uint32_t gen;
+
+	/* syslog */
+	int sy_year, sy_month;  /* year in force and month of the last line */
+	unsigned sy_key[64];    /* keys of the fixed syslog field names */
+
+	struct fl_reader_stats st;
+};
+
+/* Read more input behind buf[start, end).  1: got bytes; 0: end of input
+ * (eof set); -1: I/O error (d filled). */
+int fl_r_fill(struct fl_reader *r, struct fl_diag *d);
+/* Copy N bytes into scratch; NULL when scratch is full. */
+const char *fl_r_scratch(struct fl_reader *r, const void *p, size_t n);
+/* Append a field; -1 when max_fields is reached. */
+int fl_r_field(struct fl_reader *r, const char *name, size_t nn,
+	       const char *val, size_t vn, int type, unsigned key);
+/* Stamp keys, link repeated names, fill *ev from the reader's fields. */
+void fl_r_finish(struct fl_reader *r, struct fl_event *ev, unsigned long line);
+/* Consume N bytes of the window, counting the lines they hold. */
+void fl_r_consume(struct fl_reader *r, size_t n);
+/* Whether [p, p+n) lies inside the reader's input window or scratch: the
+ * fuzz harnesses' invariant. */
+int fl_r_owns(const struct fl_reader *r, const char *p, size_t n);
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes); 0 when it is
+ * invalid, -1 when it is cut short by the end of the bytes. */
+int fl_utf8_seq(const unsigned char *p, size_t n);
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+int64_t fl_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/* Format entry points. */
+enum fl_read fl_jsonl_next(struct fl_reader *r, struct fl_event *ev,
+			   struct fl_diag *d);
+void fl_syslog_setup(struct fl_reader *r);
+enum fl_read fl_syslog_next(struct fl_reader *r, struct fl_event *ev,
+			    struct fl_diag *d);
+
+#endif
