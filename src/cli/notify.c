@@ -502,7 +502,7 @@ run_show(struct fl_ctx *ctx, const struct fl_args *a)
 	struct fl_table m, at;
 	struct fl_buf b;
 	struct fl_json j;
-	long long id;
+	long long id = 0;
 	size_t r;
 	int c, code;
 	fl_err rc;
@@ -1025,7 +1025,7 @@ static const struct fl_opt retry_opts[] = {
 static int
 run_retry(struct fl_ctx *ctx, const struct fl_args *a)
 {
-	long long id;
+	long long id = 0;
 	time_t now;
 	int code;
 	fl_err rc;
