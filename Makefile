@@ -31,7 +31,7 @@ check:
 
 man: build
 	@mkdir -p docs/man
-	@for g in init audit entity person asset catalog control risk vuln incident notify demo; do \
+	@for g in init audit entity person asset catalog control risk vuln incident detect notify demo; do \
 		./$(BUILD)/firstline man --group $$g > docs/man/firstline-$$g.1; done
 	@echo "wrote docs/man/"
 

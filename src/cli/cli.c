@@ -13,7 +13,7 @@
 
 static const struct fl_cmd *const groups[] = {
 	fl_cmds_misc, fl_cmds_org, fl_cmds_catalog, fl_cmds_control,
-	fl_cmds_risk, fl_cmds_vuln, fl_cmds_incident, fl_cmds_notify, fl_cmds_audit, fl_cmds_demo, NULL
+	fl_cmds_risk, fl_cmds_vuln, fl_cmds_incident, fl_cmds_detect, fl_cmds_notify, fl_cmds_audit, fl_cmds_demo, NULL
 };
 
 /* One line per command group for the main help and the man pages. */
@@ -28,6 +28,7 @@ static const struct {
 	{"risk", "the IT security risk register, treatment and ISO escalation"},
 	{"vuln", "scanner reports: import, findings, KEV/EPSS, priority and SLA"},
 	{"incident", "security incidents: lifecycle, DORA/NIS2/GDPR clocks, evidence, reports"},
+	{"detect", "Sigma detection: check and list rules, correlations, filters"},
 	{"notify", "the outbox: routes, SMTP and webhooks, delivery with retries"},
 	{"audit", "the hash-chained audit trail: list and verify"},
 	{NULL, NULL}

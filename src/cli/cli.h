@@ -92,6 +92,7 @@ extern const struct fl_cmd fl_cmds_demo[];
 extern const struct fl_cmd fl_cmds_vuln[];
 extern const struct fl_cmd fl_cmds_notify[];
 extern const struct fl_cmd fl_cmds_incident[];
+extern const struct fl_cmd fl_cmds_detect[];   /* Sigma rules */
 
 /* ---- errors -------------------------------------------------------- */
 

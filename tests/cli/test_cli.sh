@@ -3,7 +3,7 @@
 # pages in docs/man match what the binary generates.
 . "$FL_TOP/tests/cli/lib.sh"
 
-groups="audit entity person asset catalog control risk vuln incident notify"
+groups="audit entity person asset catalog control risk vuln incident detect notify"
 check_exit "no arguments is a usage error" 64 fl
 check_exit "--help exits 0" 0 fl --help
 check_exit "unknown command exits 64" 64 fl frobnicate
@@ -31,7 +31,7 @@ python3 - "$FIRSTLINE" <<'PY' >json.txt 2>&1
 import json, subprocess, sys
 fl = sys.argv[1]
 bad = []
-groups = "audit entity person asset catalog control risk vuln incident notify".split()
+groups = "audit entity person asset catalog control risk vuln incident detect notify".split()
 for g in groups:
     h = subprocess.run([fl, g, "--help"], capture_output=True, text=True).stdout
     verbs = []
