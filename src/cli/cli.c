@@ -750,6 +750,23 @@ fl_table_print(struct fl_ctx *ctx, struct fl_table *t, const char *cols)
 }
 
 int
+fl_table_finish(struct fl_ctx *ctx, struct fl_table *t, fl_err rc,
+		const char *cols)
+{
+	int code;
+
+	if (rc == FL_OK && t->err != FL_OK)
+		rc = t->err;
+	if (rc != FL_OK) {
+		fl_table_release(t);
+		return fl_cli_fail(ctx, rc);
+	}
+	code = fl_table_print(ctx, t, cols);
+	fl_table_release(t);
+	return code;
+}
+
+int
 fl_table_print_one(struct fl_ctx *ctx, struct fl_table *t)
 {
 	struct fl_buf b;

@@ -131,6 +131,12 @@ void fl_table_release(struct fl_table *t);
 fl_err fl_table_add(void *ctx, const struct fl_row *row);
 /* Print and return an exit code. */
 int fl_table_print(struct fl_ctx *ctx, struct fl_table *t, const char *cols);
+/*
+ * Print t as filled by a query that returned rc (its error, or t's own,
+ * is reported instead), release t, and return the exit code.
+ */
+int fl_table_finish(struct fl_ctx *ctx, struct fl_table *t, fl_err rc,
+		    const char *cols);
 /* Print one row vertically ("field: value" lines) or as one JSON object. */
 int fl_table_print_one(struct fl_ctx *ctx, struct fl_table *t);
 

@@ -109,19 +109,9 @@ static int
 print_table(struct fl_ctx *ctx, struct fl_table *t, fl_err rc,
 	    const char *cols)
 {
-	int code;
-
-	if (rc == FL_OK && t->err)
-		rc = t->err;
-	if (rc != FL_OK) {
-		fl_table_release(t);
-		return fl_cli_fail(ctx, rc);
-	}
-	if (!ctx->json)
+	if (rc == FL_OK && t->err == FL_OK && !ctx->json)
 		flatten(t);
-	code = fl_table_print(ctx, t, cols);
-	fl_table_release(t);
-	return code;
+	return fl_table_finish(ctx, t, rc, cols);
 }
 
 /* Write buffer b to path (NULL: stdout). */

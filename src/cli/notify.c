@@ -34,23 +34,6 @@ begin(struct fl_ctx *ctx)
 }
 
 static int
-print_list(struct fl_ctx *ctx, struct fl_table *t, fl_err rc,
-	   const char *cols)
-{
-	int code;
-
-	if (rc == FL_OK && t->err)
-		rc = t->err;
-	if (rc != FL_OK) {
-		fl_table_release(t);
-		return fl_cli_fail(ctx, rc);
-	}
-	code = fl_table_print(ctx, t, cols);
-	fl_table_release(t);
-	return code;
-}
-
-static int
 parse_id(struct fl_ctx *ctx, const char *s, long long *id)
 {
 	long v;
@@ -108,7 +91,7 @@ run_route(struct fl_ctx *ctx, const struct fl_args *a)
 					    "arguments");
 		fl_table_init(&t);
 		rc = fl_notify_route_list(ctx->st, fl_table_add, &t);
-		return print_list(ctx, &t, rc, NULL);
+		return fl_table_finish(ctx, &t, rc, NULL);
 	}
 	if (strcmp(act, "rm") == 0) {
 		if (a->npos != 2)
@@ -175,7 +158,7 @@ run_webhook(struct fl_ctx *ctx, const struct fl_args *a)
 					    "arguments");
 		fl_table_init(&t);
 		rc = fl_notify_webhook_list(ctx->st, fl_table_add, &t);
-		return print_list(ctx, &t, rc, NULL);
+		return fl_table_finish(ctx, &t, rc, NULL);
 	}
 	if (strcmp(act, "rm") == 0) {
 		if (a->npos != 2)
@@ -492,7 +475,7 @@ run_list(struct fl_ctx *ctx, const struct fl_args *a)
 	fl_table_init(&t);
 	rc = fl_notify_list(ctx->st, fl_arg(a, "status"), fl_arg(a, "ref"),
 			    fl_table_add, &t, &ctx->diag);
-	return print_list(ctx, &t, rc, "id,status,event,ref,channel,target,"
+	return fl_table_finish(ctx, &t, rc, "id,status,event,ref,channel,target,"
 			  "attempts,next_attempt_at,subject");
 }
 

@@ -472,28 +472,12 @@ static const struct fl_opt import_opts[] = {
 /* ---- vuln scans, list, show, stats ----------------------------------------- */
 
 static int
-print_rows(struct fl_ctx *ctx, struct fl_table *t, fl_err rc, const char *cols)
-{
-	int code;
-
-	if (rc == FL_OK && t->err != FL_OK)
-		rc = t->err;
-	if (rc != FL_OK) {
-		fl_table_release(t);
-		return fl_cli_fail(ctx, rc);
-	}
-	code = fl_table_print(ctx, t, cols);
-	fl_table_release(t);
-	return code;
-}
-
-static int
 run_scans(struct fl_ctx *ctx, const struct fl_args *a)
 {
 	struct fl_table t;
 
 	fl_table_init(&t);
-	return print_rows(ctx, &t, fl_vuln_scans(ctx->st, fl_arg(a, "scope"),
+	return fl_table_finish(ctx, &t, fl_vuln_scans(ctx->st, fl_arg(a, "scope"),
 						 fl_table_add, &t, &ctx->diag),
 			  "id,scope,format,scanned_at,items,hosts,created,"
 			  "reopened,changed,fixed,not_seen,source");
