@@ -289,8 +289,27 @@ fl_reader_open_fd(enum fl_format fmt, int fd, const char *source,
 	}
 	if (fmt == FL_FMT_SYSLOG)
 		fl_syslog_setup(r);
+	if (fmt == FL_FMT_EVTX && (rc = fl_evtx_setup(r, d)) != FL_OK) {
+		fl_reader_close(r);
+		return rc;
+	}
 	*out = r;
 	return FL_OK;
+}
+
+/* Memory mode over compressed bytes: the reader decompresses into a
+ * window of its own, as in fd mode. */
+static fl_err
+r_zmem(struct fl_reader *r, const void *p, size_t n, struct fl_diag *d)
+{
+	r->cap = r->o.max_record + r->chunk;
+	if ((r->own = malloc(r->cap)) == NULL)
+		return fl_diag_msg(d, FL_E_NOMEM, "out of memory");
+	r->buf = r->own;
+	r->end = 0;
+	r->eof = 0;
+	r->st.bytes = 0;
+	return fl_z_open(r, fl_z_kind(p, n), p, n, d);
 }
 
 fl_err
@@ -308,8 +327,17 @@ fl_reader_open_mem(enum fl_format fmt, const void *p, size_t n,
 	r->cap = r->end = n;
 	r->eof = 1;
 	r->st.bytes = n;
+	if (fl_z_kind(p, n) != FL_Z_NONE &&
+	    (rc = r_zmem(r, p, n, d)) != FL_OK) {
+		fl_reader_close(r);
+		return rc;
+	}
 	if (fmt == FL_FMT_SYSLOG)
 		fl_syslog_setup(r);
+	if (fmt == FL_FMT_EVTX && (rc = fl_evtx_setup(r, d)) != FL_OK) {
+		fl_reader_close(r);
+		return rc;
+	}
 	*out = r;
 	return FL_OK;
 }
@@ -319,6 +347,9 @@ fl_reader_close(struct fl_reader *r)
 {
 	if (r == NULL)
 		return;
+	if (r->fx_free)
+		r->fx_free(r->fx);
+	fl_z_free(r->zs);
 	free(r->own);
 	free(r->source);
 	free(r->fields);
@@ -343,10 +374,25 @@ fl_reader_next(struct fl_reader *r, struct fl_event *ev, struct fl_diag *d)
 	enum fl_read rc;
 
 	memset(ev, 0, sizeof *ev);
-	if (r->fmt == FL_FMT_JSON)
+	switch (r->fmt) {
+	case FL_FMT_JSON:
 		rc = fl_jsonl_next(r, ev, d);
-	else
+		break;
+	case FL_FMT_SYSLOG:
 		rc = fl_syslog_next(r, ev, d);
+		break;
+	case FL_FMT_AUDITD:
+		rc = fl_auditd_next(r, ev, d);
+		break;
+	case FL_FMT_EVTX:
+		rc = fl_evtx_next(r, ev, d);
+		break;
+	default:
+		fl_diag_set(d, FL_E_INTERNAL, r->source, 0, 0,
+			    "no reader for this format");
+		rc = FL_READ_FATAL;
+		break;
+	}
 	if (rc == FL_READ_OK)
 		r->st.events++;
 	else if (rc == FL_READ_BAD)
@@ -354,10 +400,43 @@ fl_reader_next(struct fl_reader *r, struct fl_event *ev, struct fl_diag *d)
 	return rc;
 }
 
+/* The first fill in fd mode: read up to a chunk and look at its first
+ * bytes; when they start a compressed stream they go to the decompressor.
+ * 1: plain bytes read; 0: end of input; 2: compressed, read through it;
+ * -1: I/O error. */
+static int
+r_zsniff(struct fl_reader *r, struct fl_diag *d)
+{
+	size_t want = r->cap - r->end < r->chunk ? r->cap - r->end : r->chunk;
+	size_t got = 0;
+	long n;
+	int kind;
+
+	r->zchecked = 1;
+	while (got < 4) { /* a pipe may hand over fewer bytes a read */
+		if ((n = fl_r_raw(r, r->own + r->end + got, want - got, d)) < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if ((kind = fl_z_kind(r->own + r->end, got)) != FL_Z_NONE)
+		return fl_z_open(r, kind, r->own + r->end, got, d) == FL_OK ?
+		    2 : -1;
+	if (got == 0) {
+		r->eof = 1;
+		return 0;
+	}
+	r->end += got;
+	r->st.bytes += got;
+	return 1;
+}
+
 int
 fl_r_fill(struct fl_reader *r, struct fl_diag *d)
 {
-	ssize_t got;
+	long got;
+	int rc;
 
 	if (r->eof)
 		return 0;
@@ -368,14 +447,12 @@ fl_r_fill(struct fl_reader *r, struct fl_diag *d)
 	}
 	if (r->end >= r->cap)
 		return 0; /* the caller checks the record limit first */
-	do
-		got = read(r->fd, r->own + r->end, r->cap - r->end);
-	while (got < 0 && errno == EINTR);
-	if (got < 0) {
-		fl_diag_set(d, FL_E_IO, r->source, r->line, 0, "read: %s",
-			    strerror(errno));
+	if (!r->zchecked && r->fd >= 0 && (rc = r_zsniff(r, d)) != 2)
+		return rc;
+	got = r->zs ? fl_z_read(r, r->own + r->end, r->cap - r->end, d) :
+	    fl_r_raw(r, r->own + r->end, r->cap - r->end, d);
+	if (got < 0)
 		return -1;
-	}
 	if (got == 0) {
 		r->eof = 1;
 		return 0;
@@ -383,6 +460,31 @@ fl_r_fill(struct fl_reader *r, struct fl_diag *d)
 	r->end += (size_t)got;
 	r->st.bytes += (unsigned long long)got;
 	return 1;
+}
+
+long
+fl_r_raw(struct fl_reader *r, void *dst, size_t n, struct fl_diag *d)
+{
+	ssize_t got;
+
+	if (r->headoff < r->o.head_n) {
+		size_t k = r->o.head_n - r->headoff;
+
+		if (k > n)
+			k = n;
+		memcpy(dst, (const char *)r->o.head + r->headoff, k);
+		r->headoff += k;
+		return (long)k;
+	}
+	do
+		got = read(r->fd, dst, n);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		fl_diag_set(d, FL_E_IO, r->source, r->line, 0, "read: %s",
+			    strerror(errno));
+		return -1;
+	}
+	return (long)got;
 }
 
 void
@@ -432,6 +534,27 @@ fl_r_field(struct fl_reader *r, const char *name, size_t nn, const char *val,
 	return 0;
 }
 
+/*
+ * The key of a field name.  Windows Defender and a few other providers
+ * name their fields with spaces ("Threat Name") where Sigma rules write
+ * them without ("ThreatName"): a name with spaces that is not in the
+ * dictionary is looked up again without them.
+ */
+static unsigned
+key_of(const struct fl_keys *k, const char *p, size_t n)
+{
+	unsigned key = fl_keys_find(k, p, n);
+	char buf[128];
+	size_t i, o = 0;
+
+	if (key != FL_KEY_NONE || n >= sizeof buf || memchr(p, ' ', n) == NULL)
+		return key;
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ')
+			buf[o++] = p[i];
+	return o ? fl_keys_find(k, buf, o) : FL_KEY_NONE;
+}
+
 void
 fl_r_finish(struct fl_reader *r, struct fl_event *ev, unsigned long line)
 {
@@ -447,9 +570,8 @@ fl_r_finish(struct fl_reader *r, struct fl_event *ev, unsigned long line)
 		unsigned k = f->key;
 
 		if (k == FL_KEY_UNSET)
-			k = f->key = r->keys ?
-			    fl_keys_find(r->keys, f->name.p, f->name.n) :
-			    FL_KEY_NONE;
+			k = f->key = r->keys ? key_of(r->keys, f->name.p,
+						      f->name.n) : FL_KEY_NONE;
 		if (k == FL_KEY_NONE)
 			continue;
 		if (r->slot_gen[k] != r->gen) {

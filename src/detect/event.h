@@ -75,7 +75,8 @@ struct fl_event {
 	const struct fl_field *fields;
 	size_t nfields;
 	const char *source;     /* the input's name, as given to the reader */
-	unsigned long long record; /* line of the record's first byte */
+	unsigned long long record; /* line of the record's first byte; EVTX:
+				      the EventRecordID */
 	int64_t time;           /* UTC seconds since 1970; 0 when unknown */
 	uint32_t nsec;          /* fraction of that second */
 	struct fl_slice host;   /* empty when unknown */
@@ -108,7 +109,9 @@ const struct fl_field *fl_event_find(const struct fl_event *ev,
 
 enum fl_format {
 	FL_FMT_JSON,   /* JSON lines, concatenated or pretty-printed objects */
-	FL_FMT_SYSLOG  /* RFC 3164 / RFC 5424 lines, one event per line */
+	FL_FMT_SYSLOG, /* RFC 3164 / RFC 5424 lines, one event per line */
+	FL_FMT_EVTX,   /* Windows XML event log files (binary XML records) */
+	FL_FMT_AUDITD  /* Linux audit raw logs: records grouped by event serial */
 };
 
 struct fl_reader_opts {
@@ -125,6 +128,15 @@ struct fl_reader_opts {
 	int year;
 	time_t ref_time;
 	long utc_offset;    /* syslog: seconds east of UTC of undated stamps */
+	/* fd mode: HEAD_N bytes already read from the fd (a pipe whose first
+	   bytes fl_input_walk() looked at), read before the fd; borrowed */
+	const void *head;
+	size_t head_n;
+	/* syslog: a line for which keep(keep_ctx, line, len) is 0 cannot
+	   matter to the caller: it is skipped without being parsed and
+	   counted in stats.skipped */
+	int (*keep)(void *ctx, const char *line, size_t n);
+	void *keep_ctx;
 };
 
 enum fl_read {
@@ -138,7 +150,9 @@ struct fl_reader;
 
 /* Read events of format FMT from FD (borrowed; not closed).  SOURCE is the
  * name used in events and diagnostics (copied).  KEYS (borrowed, may be
- * NULL) must outlive the reader.  OPTS may be NULL. */
+ * NULL) must outlive the reader.  OPTS may be NULL.  Input that starts as
+ * gzip or zstd does (in either mode) is decompressed as it is read; a
+ * corrupt or cut-short stream is FL_READ_FATAL. */
 fl_err fl_reader_open_fd(enum fl_format fmt, int fd, const char *source,
 			 const struct fl_keys *keys,
 			 const struct fl_reader_opts *opts,
@@ -156,8 +170,19 @@ enum fl_read fl_reader_next(struct fl_reader *r, struct fl_event *ev,
 
 struct fl_reader_stats {
 	unsigned long long events, bad, bytes, lines;
+	unsigned long long skipped; /* lines the keep callback skipped */
 };
 void fl_reader_stats(const struct fl_reader *r, struct fl_reader_stats *s);
+
+/* EVTX: where the whole 64 KiB chunks of the N bytes at P lie: *first is
+ * the offset of the first (4096 after an "ElfFile" header, 0 when P starts
+ * at an "ElfChnk"), *count how many whole chunks follow.  A caller may cut
+ * [first, first + count * 65536) into runs of whole chunks and read each
+ * with fl_reader_open_mem(FL_FMT_EVTX, ...) on its own thread: a chunk
+ * holds its own string and template tables.  FL_E_SYNTAX when P starts
+ * with neither signature. */
+fl_err fl_evtx_chunk_span(const void *p, size_t n, size_t *first,
+			  size_t *count);
 
 /* Parse "YYYY-MM-DD[T ]hh:mm:ss[.f...][Z|+hh:mm|-hhmm]" (n bytes) into
  * UTC seconds and nanoseconds; 0 ok, -1 not such a timestamp. */

@@ -47,12 +47,24 @@ struct fl_reader {
 	int sy_year, sy_month;  /* year in force and month of the last line */
 	unsigned sy_key[64];    /* keys of the fixed syslog field names */
 
+	/* compressed input (zstream.c): NULL while the input is plain */
+	struct fl_zs *zs;
+	int zchecked;           /* fd mode: the first bytes were looked at */
+	size_t headoff;         /* bytes of o.head already read */
+
+	/* a format's own state (EVTX, auditd), freed by fx_free at close */
+	void *fx;
+	void (*fx_free)(void *fx);
+
 	struct fl_reader_stats st;
 };
 
 /* Read more input behind buf[start, end).  1: got bytes; 0: end of input
  * (eof set); -1: I/O error (d filled). */
 int fl_r_fill(struct fl_reader *r, struct fl_diag *d);
+/* fd mode: up to N bytes of raw input (o.head, then the fd) into DST;
+ * the count, 0 at the end, -1 on an I/O error (d filled). */
+long fl_r_raw(struct fl_reader *r, void *dst, size_t n, struct fl_diag *d);
 /* Copy N bytes into scratch; NULL when scratch is full. */
 const char *fl_r_scratch(struct fl_reader *r, const void *p, size_t n);
 /* Append a field; -1 when max_fields is reached. */
@@ -72,11 +84,36 @@ int fl_utf8_seq(const unsigned char *p, size_t n);
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t fl_days_from_civil(int64_t y, unsigned m, unsigned d);
 
+/* Compressed input (zstream.c). */
+enum { FL_Z_NONE, FL_Z_GZIP, FL_Z_ZSTD };
+struct fl_zs;
+/* What the first N bytes at P start: FL_Z_GZIP, FL_Z_ZSTD or FL_Z_NONE
+ * (by magic bytes; 4 bytes decide). */
+int fl_z_kind(const void *p, size_t n);
+/* Decompress r's input, of KIND, from now on.  Memory mode: P (n bytes,
+ * borrowed) is the whole compressed input; fd mode: P holds the first N
+ * bytes already read from the fd (copied). */
+fl_err fl_z_open(struct fl_reader *r, int kind, const void *p, size_t n,
+		 struct fl_diag *d);
+/* Up to N decompressed bytes into DST: the count, 0 at the end of the
+ * input, -1 when the stream is corrupt or cut short (d filled). */
+long fl_z_read(struct fl_reader *r, char *dst, size_t n, struct fl_diag *d);
+void fl_z_free(struct fl_zs *z);
+/* For sniffing: what the compressed bytes P (n) start with, decompressed,
+ * up to CAP bytes into OUT; the count.  A head cut short is no error. */
+size_t fl_z_head(const void *p, size_t n, void *out, size_t cap);
+
 /* Format entry points. */
 enum fl_read fl_jsonl_next(struct fl_reader *r, struct fl_event *ev,
 			   struct fl_diag *d);
 void fl_syslog_setup(struct fl_reader *r);
 enum fl_read fl_syslog_next(struct fl_reader *r, struct fl_event *ev,
 			    struct fl_diag *d);
+enum fl_read fl_auditd_next(struct fl_reader *r, struct fl_event *ev,
+			    struct fl_diag *d);
+/* EVTX: setup allocates the chunk state (r->fx) and moves scratch. */
+fl_err fl_evtx_setup(struct fl_reader *r, struct fl_diag *d);
+enum fl_read fl_evtx_next(struct fl_reader *r, struct fl_event *ev,
+			  struct fl_diag *d);
 
 #endif

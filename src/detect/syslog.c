@@ -1069,6 +1069,10 @@ fl_syslog_next(struct fl_reader *r, struct fl_event *ev, struct fl_diag *d)
 			if (i == n)
 				continue; /* blank */
 		}
+		if (r->o.keep && !r->o.keep(r->o.keep_ctx, p, n)) {
+			r->st.skipped++;
+			continue;
+		}
 		return parse_line(r, p, n, line, ev, d);
 	}
 }

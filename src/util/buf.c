@@ -64,6 +64,12 @@ buf_reserve(struct fl_buf *b, size_t extra)
 }
 
 fl_err
+fl_buf_reserve(struct fl_buf *b, size_t extra)
+{
+	return buf_reserve(b, extra);
+}
+
+fl_err
 fl_buf_append(struct fl_buf *b, const void *p, size_t n)
 {
 	fl_err rc;

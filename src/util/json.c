@@ -158,6 +158,15 @@ fl_json_key(struct fl_json *j, const char *k)
 }
 
 void
+fl_json_keyn(struct fl_json *j, const char *k, size_t n)
+{
+	json_pre_value(j);
+	fl_json_escape(j->out, k, n);
+	fl_buf_puts(j->out, j->pretty ? ": " : ":");
+	j->after_key = 1;
+}
+
+void
 fl_json_strn(struct fl_json *j, const char *s, size_t n)
 {
 	json_pre_value(j);

@@ -79,6 +79,9 @@ void fl_buf_init(struct fl_buf *b, size_t max);
 void fl_buf_release(struct fl_buf *b);
 void fl_buf_reset(struct fl_buf *b);
 fl_err fl_buf_append(struct fl_buf *b, const void *p, size_t n);
+/* Room for extra more bytes (and the NUL), so that writers may fill
+ * data + len directly and then move len. */
+fl_err fl_buf_reserve(struct fl_buf *b, size_t extra);
 fl_err fl_buf_puts(struct fl_buf *b, const char *s);
 fl_err fl_buf_putc(struct fl_buf *b, char c);
 fl_err fl_buf_printf(struct fl_buf *b, const char *fmt, ...)
@@ -108,6 +111,8 @@ void fl_json_obj_close(struct fl_json *j);
 void fl_json_arr_open(struct fl_json *j);
 void fl_json_arr_close(struct fl_json *j);
 void fl_json_key(struct fl_json *j, const char *k);
+/* A key of n bytes (not NUL-terminated). */
+void fl_json_keyn(struct fl_json *j, const char *k, size_t n);
 void fl_json_str(struct fl_json *j, const char *s);
 void fl_json_strn(struct fl_json *j, const char *s, size_t n);
 void fl_json_int(struct fl_json *j, long long v);

@@ -81,7 +81,7 @@ fuzz_event(enum fl_format fmt, const uint8_t *data, size_t size)
 			const struct fl_field *f = &ev.fields[i], *g;
 
 			check(f->name.n > 0);
-			if (fmt == FL_FMT_JSON)
+			if (fmt == FL_FMT_JSON || fmt == FL_FMT_AUDITD)
 				check(fl_r_owns(r, f->name.p, f->name.n));
 			else
 				check(strlen(f->name.p) == f->name.n);
