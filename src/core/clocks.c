@@ -260,7 +260,7 @@ item_event(struct parser *ps, const char *p, size_t n, unsigned long col,
 	   unsigned *bits)
 {
 	char buf[48];
-	int ev;
+	int ev = 0;
 	fl_err rc;
 
 	if ((rc = take_event(ps, p, n, col, &ev)) != FL_OK)
