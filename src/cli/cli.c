@@ -13,7 +13,7 @@
 
 static const struct fl_cmd *const groups[] = {
 	fl_cmds_misc, fl_cmds_org, fl_cmds_catalog, fl_cmds_control,
-	fl_cmds_risk, fl_cmds_vuln, fl_cmds_incident, fl_cmds_detect, fl_cmds_notify, fl_cmds_audit, fl_cmds_demo, NULL
+	fl_cmds_risk, fl_cmds_vuln, fl_cmds_incident, fl_cmds_detect, fl_cmds_detect_run, fl_cmds_notify, fl_cmds_audit, fl_cmds_demo, NULL
 };
 
 /* One line per command group for the main help and the man pages. */

@@ -93,6 +93,7 @@ extern const struct fl_cmd fl_cmds_vuln[];
 extern const struct fl_cmd fl_cmds_notify[];
 extern const struct fl_cmd fl_cmds_incident[];
 extern const struct fl_cmd fl_cmds_detect[];   /* Sigma rules */
+extern const struct fl_cmd fl_cmds_detect_run[]; /* detect run, tail */
 
 /* ---- errors -------------------------------------------------------- */
 

@@ -17,8 +17,9 @@
  *                    a hidden command whose first line of output becomes
  *                    {NAME} in the lines after it (an incident's reference)
  * Words are split on blanks; "double quotes" group words (\" escapes).
- * {today}, {today+N}, {today-N} become dates relative to today, {now-Nh}
- * and {now-Nm} times relative to now, and {dir} the workspace folder, so
+ * {today}, {today+N}, {today-N} become dates relative to today, {now-Nh},
+ * {now-Nm} and {now-Ns} times relative to now, and {dir} the workspace
+ * folder (also inside the demo's log files, whose events stay recent), so
  * the demo's due dates, expiries and clocks stay realistic whenever it is
  * run.
  */
@@ -99,12 +100,14 @@ expand(struct fl_buf *b, const char *s, const char *dir)
 			long n, unit = 3600;
 			char iso[21];
 
-			if (offset(&p, 100000, &n) != 0)
+			if (offset(&p, 10000000, &n) != 0)
 				return FL_E_SYNTAX;
-			if (n != 0 && (*p == 'h' || *p == 'm'))
-				unit = *p++ == 'h' ? 3600 : 60;
-			else if (n != 0)
+			if (n != 0 && (*p == 'h' || *p == 'm' || *p == 's')) {
+				unit = *p == 'h' ? 3600 : *p == 'm' ? 60 : 1;
+				p++;
+			} else if (n != 0) {
 				return FL_E_SYNTAX;
+			}
 			if (*p != '}')
 				return FL_E_SYNTAX;
 			fl_time_iso(demo_today + (time_t)(n * unit), iso);
@@ -229,15 +232,31 @@ write_file(const char *dir, const char *name, const char *text)
 {
 	char path[4096];
 	FILE *f;
-	size_t n = strlen(text);
+	size_t n = strlen(text), k = strlen(name);
+	struct fl_buf b;
 	int ok;
 
+	/* logs: their times are relative to now, like the script's */
+	fl_buf_init(&b, (size_t)16 << 20);
+	if (k > 4 && strcmp(name + k - 4, ".log") == 0) {
+		if (expand(&b, text, dir) != FL_OK) {
+			fl_buf_release(&b);
+			return fl_cli_error(FL_EX_SOFTWARE, "%s: a bad "
+					    "placeholder", name);
+		}
+		text = fl_buf_str(&b);
+		n = b.len;
+	}
+
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if ((f = fopen(path, "w")) == NULL)
+	if ((f = fopen(path, "w")) == NULL) {
+		fl_buf_release(&b);
 		return fl_cli_error(FL_EX_IO, "%s: cannot write: %s", path,
 				    strerror(errno));
+	}
 	/* close the file on a short write too */
 	ok = fwrite(text, 1, n, f) == n;
+	fl_buf_release(&b);
 	if (fclose(f) != 0 || !ok)
 		return fl_cli_error(FL_EX_IO, "%s: cannot write: %s", path,
 				    strerror(errno));
@@ -260,7 +279,7 @@ run_demo(struct fl_ctx *ctx, const struct fl_args *a)
 					     "nessus-internal-q3.nessus",
 					     "nessus-internal-q4.nessus",
 					     "trivy-mobile-api.json", "kev.json",
-					     "epss.csv", NULL};
+					     "epss.csv", "auth.log", NULL};
 	char db[4096], suffix[4200], *copy, *line, *next;
 	const char *actor = "itso@nordhafen.example";
 	struct stat sb;

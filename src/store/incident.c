@@ -1100,9 +1100,10 @@ fl_incident_note(struct fl_store *st, const char *ref, const char *text,
 	fl_err rc;
 
 	if (kind == NULL || (strcmp(kind, "note") != 0 &&
-			     strcmp(kind, "decision") != 0))
-		return fl_diag_msg(d, FL_E_INTERNAL, "a note is a note or a "
-				   "decision");
+			     strcmp(kind, "decision") != 0 &&
+			     strcmp(kind, "alert") != 0))
+		return fl_diag_msg(d, FL_E_INTERNAL, "a note is a note, a "
+				   "decision or an alert");
 	if ((rc = inc_load(st, ref, &in, d)) != FL_OK)
 		return rc;
 	if (text == NULL || *text == '\0' || !inc_text_ok(text, TEXT_MAX, 1))

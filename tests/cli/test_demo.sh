@@ -72,9 +72,17 @@ check_exit "tour: audit verify after the tour" 0 fl audit verify
 
 # incidents: four in different states, one major under DORA near its deadline
 j() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-check "four incidents, their states" "closed contained triaged triaged" \
+check "four incidents by hand, five opened by detection, their states" \
+	"closed contained triaged triaged detected detected detected detected detected" \
 	"$(fl incident list --json | j '" ".join(i["state"] for i in sorted(d, key=lambda i: i["ref"]))')"
-ir2=$(fl incident list --json | j '[i["ref"] for i in d if i["severity"] == "critical"][0]')
+ir2=$(fl incident list --json | j '[i["ref"] for i in d if i["title"].startswith("Ransomware")][0]')
+# detection: the shipped Linux rules over the demo's auth.log
+check "detection: the alerts of the shipped rules, with their counts" \
+	"high Burst of sudo password failures by one user on one host db-02 5;high New local user added to the sudo group within 10 minutes bastion-01 2;medium SSH brute force against a host from one source bastion-01 14;critical SSH login after brute force from the same source bastion-01 2;high SSH password spraying from one source  11;" \
+	"$(fl detect alerts --json | j '"".join("%s %s %s %d;" % (a["level"], a["title"], a["host"], a["count"]) for a in sorted(d, key=lambda a: a["title"]))')"
+check "detection: every alert opened an incident, the critical one for the root login" \
+	"5 critical" \
+	"$(fl incident list --json | j '"%d %s" % (sum(1 for i in d if i["state"] == "detected"), [i["severity"] for i in d if i["title"].startswith("SSH login after brute force")][0])')"
 check "the ransomware incident is major under DORA" "true" \
 	"$(fl incident list --json | j 'str([i["major"] for i in d if i["ref"] == "'"$ir2"'"][0]).lower()')"
 check "its initial notification is due within the hour and past 75%" "running True" \

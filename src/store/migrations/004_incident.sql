@@ -80,7 +80,8 @@ CREATE TABLE incident_timeline (
 	recorded_at TEXT NOT NULL,
 	author TEXT NOT NULL,
 	kind TEXT NOT NULL CHECK (kind IN ('note','decision','transition',
-		'notification','evidence','task','classification','observable')),
+		'notification','evidence','task','classification','observable',
+		'alert')),
 	text TEXT NOT NULL
 );
 CREATE INDEX incident_timeline_inc ON incident_timeline(incident_id, at);
