@@ -40,7 +40,7 @@ nrules=$(find "$rules" -name '*.yml' | wc -l | tr -d ' ')
 
 # seconds and peak RSS (KB) of a command, into $secs and $rss
 measure() {
-	/usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/err.txt"
+	/usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >"$dir/out.txt" 2>"$dir/err.txt"
 	secs=$(cut -d' ' -f1 "$dir/time.txt")
 	rss=$(cut -d' ' -f2 "$dir/time.txt")
 }

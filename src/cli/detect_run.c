@@ -413,6 +413,33 @@ on_progress(void *ctx, unsigned long long done, unsigned long long total)
 		(double)total, rn->dt ? "input" : "", total >> 20);
 }
 
+/* Whether the first non-blank line of a regular file reads as syslog. */
+static int
+syslog_head(int fd)
+{
+	char buf[4096];
+	ssize_t n = pread(fd, buf, sizeof buf, 0);
+	const char *p = buf, *e, *nl;
+	struct fl_reader *r;
+	struct fl_event ev;
+	struct fl_diag d;
+	int ok = 0;
+
+	if (n <= 0)
+		return 1; /* empty: nothing to refuse */
+	e = buf + n;
+	while (p < e && (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t'))
+		p++;
+	if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
+		nl = e;
+	if (fl_reader_open_mem(FL_FMT_SYSLOG, p, (size_t)(nl - p), "head",
+			       NULL, NULL, &r, &d) != FL_OK)
+		return 1;
+	ok = fl_reader_next(r, &ev, &d) == FL_READ_OK;
+	fl_reader_close(r);
+	return ok;
+}
+
 static int
 on_input(void *ctx, const struct fl_input *in)
 {
@@ -430,6 +457,15 @@ on_input(void *ctx, const struct fl_input *in)
 			rn->missing = 1;
 		else
 			rn->unreadable = 1;
+		return 0;
+	}
+	/* a README or licence met in a directory of logs is not read as
+	 * a broken syslog file: skipped, said once */
+	if (in->below_dir && in->fmt == FL_FMT_SYSLOG && !rn->has_force &&
+	    !syslog_head(in->fd)) {
+		fprintf(stderr, "firstline: %s: skipped: its first line is not "
+			"syslog (--input-format syslog reads it anyway)\n",
+			in->path);
 		return 0;
 	}
 	fl_diag_clear(&d);
@@ -454,6 +490,9 @@ static const struct fl_opt run_opts[] = {
 	 "value lists for %placeholders% (YAML: name: [values])"},
 	{"mapping", FL_OPT_VALUE, "FILE",
 	 "logsource mapping (default: the shipped data/logsources.yml)"},
+	{"field-map", FL_OPT_VALUE, "FILE",
+	 "event field names to read as Sigma's (ECS, Winlogbeat): YAML "
+	 "fieldmappings: {Image: process.executable}"},
 	{"format", FL_OPT_VALUE, "jsonl|csv|table",
 	 "how alerts are printed (default jsonl)"},
 	{"min-level", FL_OPT_VALUE, "LEVEL",
@@ -708,8 +747,21 @@ run_detect(struct fl_ctx *ctx, const struct fl_args *a, int follow)
 		code = fl_cli_fail(ctx, rc);
 		goto out;
 	}
-	if ((rc = fl_keys_new(0, &keys)) != FL_OK ||
-	    (rc = fl_match_new(set, map, keys, &m, &ctx->diag)) != FL_OK ||
+	if ((rc = fl_keys_new(0, &keys)) != FL_OK) {
+		code = fl_cli_fail(ctx, rc);
+		goto out;
+	}
+	if ((v = fl_arg(a, "field-map")) != NULL) {
+		size_t nmapped;
+
+		/* before the rules: the event names become the rules' keys */
+		if ((rc = fl_fieldmap_load(v, keys, &nmapped, &ctx->diag)) !=
+		    FL_OK) {
+			code = fl_cli_fail(ctx, rc);
+			goto out;
+		}
+	}
+	if ((rc = fl_match_new(set, map, keys, &m, &ctx->diag)) != FL_OK ||
 	    (rc = fl_corr_new(set, keys, NULL, &corr, &ctx->diag)) != FL_OK) {
 		code = fl_cli_fail(ctx, rc);
 		goto out;

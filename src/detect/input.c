@@ -163,7 +163,10 @@ fl_input_format(const char *name, enum fl_format *out)
 static void
 call(struct walk *w, const struct fl_input *in)
 {
-	if (w->cb(w->ctx, in) != 0)
+	struct fl_input c = *in;
+
+	c.below_dir = w->depth > 0;
+	if (w->cb(w->ctx, &c) != 0)
 		w->stopped = 1;
 }
 

@@ -41,6 +41,7 @@ struct fl_input {
 	   directory, a loop, too deep, a path too long); FL_OK otherwise */
 	fl_err err;
 	const struct fl_diag *why;
+	int below_dir;        /* found walking a directory (not named) */
 };
 
 /* The callback: 0 to go on, anything else stops the walk. */

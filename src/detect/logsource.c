@@ -15,6 +15,7 @@
 
 #include <libfyaml.h>
 
+#include "detect/event.h"
 #include "detect/logsource.h"
 #include "detect/sigma_int.h"
 
@@ -501,4 +502,117 @@ fl_logmap_resolve(const struct fl_logmap *m,
 	*alts = v;
 	*nalt = n;
 	return FL_OK;
+}
+
+/* ---- field mappings (ECS, Winlogbeat) --------------------------------------- */
+
+fl_err
+fl_fieldmap_load(const char *path, struct fl_keys *keys, size_t *nmapped,
+		 struct fl_diag *d)
+{
+	struct fl_logmap *m;
+	struct fl_buf b;
+	struct fy_parse_cfg pc;
+	struct fy_document *doc = NULL;
+	struct fy_node *root, *fm;
+	struct fy_node_pair *p;
+	struct ld l;
+	void *it = NULL;
+	fl_err rc;
+
+	*nmapped = 0;
+	fl_buf_init(&b, MAP_MAX_BYTES);
+	if ((rc = fl_buf_read_file(&b, path, d)) != FL_OK) {
+		fl_buf_release(&b);
+		return rc;
+	}
+	/* the same YAML checks as a logsource mapping: parse errors with
+	 * their position */
+	if ((rc = fl_logmap_parse(path, "logsources: {}", 14, &m, d)) != FL_OK) {
+		fl_buf_release(&b);
+		return rc;
+	}
+	memset(&pc, 0, sizeof pc);
+	pc.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2;
+	l.m = m;
+	l.file = path;
+	l.d = d;
+	{
+		struct fy_diag_cfg dc;
+		struct fy_diag *dg;
+
+		fy_diag_cfg_default(&dc);
+		dc.fp = NULL;
+		dc.output_fn = quiet;
+		dc.colorize = false;
+		if ((pc.diag = dg = fy_diag_create(&dc)) == NULL) {
+			rc = fl_diag_msg(d, FL_E_NOMEM, "out of memory");
+			goto out;
+		}
+		fy_diag_set_collect_errors(dg, true);
+		doc = fy_document_build_from_string(&pc, b.data ? b.data : "",
+						    b.len);
+		if (doc == NULL) {
+			struct fy_diag_error *e;
+			void *eit = NULL;
+
+			if ((e = fy_diag_errors_iterate(dg, &eit)) != NULL)
+				rc = fl_diag_set(d, FL_E_SYNTAX, path,
+						 e->line > 0 ? (unsigned long)e->line : 1,
+						 e->column > 0 ? (unsigned long)e->column : 1,
+						 "invalid YAML: %.200s",
+						 e->msg ? e->msg : "parse error");
+			else
+				rc = fl_diag_set(d, FL_E_SYNTAX, path, 1, 1,
+						 "invalid YAML");
+			fy_diag_destroy(dg);
+			goto out;
+		}
+		fy_diag_destroy(dg);
+	}
+	root = fy_document_root(doc);
+	if (root == NULL || !fy_node_is_mapping(root) ||
+	    (fm = fy_node_mapping_lookup_by_string(root, "fieldmappings",
+						   FY_NT)) == NULL ||
+	    !fy_node_is_mapping(fm)) {
+		rc = bad(&l, root, "expected a map with a `fieldmappings` map");
+		goto out;
+	}
+	while ((p = fy_node_mapping_iterate(fm, &it)) != NULL) {
+		const char *sigma = text(&l, fy_node_pair_key(p));
+		const char **ev;
+		size_t nev, i;
+		unsigned key;
+
+		if (sigma == NULL || *sigma == '\0') {
+			rc = bad(&l, fy_node_pair_key(p), "a mapping needs a "
+				 "Sigma field name");
+			goto out;
+		}
+		if ((rc = str_list(&l, fy_node_pair_value(p), &ev, &nev)) !=
+		    FL_OK)
+			goto out;
+		if ((rc = fl_keys_add(keys, sigma, strlen(sigma), &key)) !=
+		    FL_OK) {
+			rc = fl_diag_msg(d, rc, "out of memory");
+			goto out;
+		}
+		for (i = 0; i < nev; i++) {
+			if (ev[i] == NULL || *ev[i] == '\0' ||
+			    fl_keys_alias(keys, ev[i], strlen(ev[i]), key) !=
+				FL_OK) {
+				rc = bad(&l, fy_node_pair_value(p),
+					 "an event field is mapped to two "
+					 "Sigma fields, or is empty");
+				goto out;
+			}
+			(*nmapped)++;
+		}
+	}
+out:
+	if (doc)
+		fy_document_destroy(doc);
+	fl_logmap_free(m);
+	fl_buf_release(&b);
+	return rc;
 }

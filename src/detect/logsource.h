@@ -65,4 +65,15 @@ fl_err fl_logmap_resolve(const struct fl_logmap *m,
 			 struct fl_logsource_alt **alts, size_t *nalt,
 			 int *known);
 
+/*
+ * A field mapping for events whose names differ from Sigma's (ECS,
+ * Winlogbeat): a YAML file `fieldmappings: {SIGMA_FIELD: EVENT_FIELD or
+ * [EVENT_FIELDS]}`.  Each event name becomes another spelling of the
+ * Sigma name in KEYS, so a rule on Image reads process.executable.  Load
+ * it before the rules are compiled.  Refusals name FILE:LINE:COL.
+ */
+struct fl_keys;
+fl_err fl_fieldmap_load(const char *path, struct fl_keys *keys,
+			size_t *nmapped, struct fl_diag *d);
+
 #endif

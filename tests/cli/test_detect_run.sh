@@ -90,6 +90,17 @@ mkdir -p logs/sub && cp good.jsonl logs/sub/a.jsonl
 fl detect run --rules "$fx/rules" logs > dir.txt 2>/dev/null
 check "a directory is walked" "$(summ plain.txt)" "$(summ dir.txt)"
 
+# ECS / Winlogbeat names through a field mapping
+check_exit "--field-map: ECS events" 0 fl detect run --rules "$fx/rules" \
+	--field-map "$fx/ecs-fields.yml" "$fx/ecs.jsonl"
+check "ECS: process.executable is read as Image (channel and id mapped too)" \
+	"01 1 ws-ecs;" "$(summ out.txt)"
+check_exit "without the field map nothing matches" 0 fl detect run --rules "$fx/rules" "$fx/ecs.jsonl"
+check "without the field map: no alert" "0" "$(wc -l < out.txt | tr -d ' ')"
+printf 'fieldmappings:\n  Image: [a, b\n' > badmap.yml
+check_exit "a broken field map exits 65" 65 fl detect run --rules "$fx/rules" --field-map badmap.yml "$fx/ecs.jsonl"
+check_grep "a broken field map is located" "badmap.yml:3:1: invalid YAML" err.txt
+
 # --store: each alert once
 fl init >/dev/null 2>&1
 check_exit "--store" 0 fl detect run --store --rules "$fx/rules" good.jsonl

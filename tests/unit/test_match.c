@@ -97,7 +97,7 @@ run_cases(const struct mcase *cs, size_t n, const struct fl_sigma_vars *v)
 
 		snprintf(yaml, sizeof yaml,
 			 "title: t\nid: 11111111-1111-1111-1111-111111111111\n"
-			 "logsource:\n    category: test\n"
+			 "logsource:\n    product: windows\n    category: test\n"
 			 "detection:\n%s\nlevel: low\n", cs[i].det);
 		got = run(yaml, cs[i].event, v, NULL, &refused);
 		if (refused)
@@ -413,6 +413,23 @@ test_logsources(void **state)
 			     NULL, NULL, &refused), 0);
 	/* a service the mapping does not know: every Windows event */
 	assert_int_equal(run(unknown_rule, "{\"Channel\":\"System\",\"EventID\":4625}",
+			     NULL, NULL, &refused), 1);
+	/* a rule of no product (web, database logs) is not tried on
+	 * Windows events, only on events of no known family */
+	assert_int_equal(run("title: Db\nlogsource:\n    category: database\n"
+			     "detection:\n    keywords:\n        - dump\n"
+			     "    condition: keywords\nlevel: low\n",
+			     "{\"Channel\":\"System\",\"EventID\":1,\"R\":\"dump\"}\n"
+			     "{\"query\":\"mysqldump all\"}\n", NULL, NULL,
+			     &refused), 1);
+	/* but one whose logsource maps to Windows events is: SigmaHQ's
+	 * antivirus rules name no product; Signature is Defender's Threat
+	 * Name (a name with a space) */
+	assert_int_equal(run("title: Av\nlogsource:\n    category: antivirus\n"
+			     "detection:\n    sel:\n        Signature|contains: mimikatz\n"
+			     "    condition: sel\nlevel: high\n",
+			     "{\"Channel\":\"Microsoft-Windows-Windows Defender/Operational\","
+			     "\"EventID\":1116,\"Threat Name\":\"HackTool:Win32/Mimikatz\"}\n",
 			     NULL, NULL, &refused), 1);
 	/* a Linux rule is not tried on Windows events */
 	assert_int_equal(run(linux_rule, "{\"Channel\":\"System\",\"EventID\":4625}",
