@@ -1135,9 +1135,21 @@ fl_detect_fd(struct fl_detect *dt, int fd, const char *path,
 	}
 	if (dt->o.follow && fmt != FL_FMT_EVTX)
 		return run_follow(dt, fd, path, fmt, head, head_n, d);
-	if (plain)
-		return run_parallel(dt, fd, path, fmt,
-				    (unsigned long long)sb.st_size, d);
+	if (plain) {
+		struct fl_reader_opts saved = dt->o.reader;
+		fl_err rc;
+
+		/* Blocks are read from memory: undated syslog lines take their
+		 * year from the file's time, as a stream read does (a line
+		 * later in the year than that is last year's), so every block
+		 * dates alike whichever it is. */
+		if (dt->o.reader.year == 0 && dt->o.reader.ref_time == 0)
+			dt->o.reader.ref_time = sb.st_mtime;
+		rc = run_parallel(dt, fd, path, fmt,
+				  (unsigned long long)sb.st_size, d);
+		dt->o.reader = saved;
+		return rc;
+	}
 	return run_stream(dt, fd, path, fmt, head, head_n, d);
 }
 
