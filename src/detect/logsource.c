@@ -16,6 +16,7 @@
 #include <libfyaml.h>
 
 #include "detect/event.h"
+#include "detect/event_int.h"
 #include "detect/logsource.h"
 #include "detect/sigma_int.h"
 
@@ -252,6 +253,46 @@ load_entry(struct ld *l, const char *name, struct fy_node *v, struct entry *e)
 	return FL_OK;
 }
 
+/*
+ * YAML files are UTF-8 without NUL bytes.  Anything else is refused here,
+ * before libfyaml sees it: libfyaml 0.7 can loop for ever on invalid
+ * bytes in a directive line.  Returns 0, or -1 with the position in d.
+ */
+static int
+bytes_ok(const char *name, const char *p, size_t n, struct fl_diag *d)
+{
+	unsigned long line = 1, col = 1;
+	size_t i = 0;
+
+	while (i < n) {
+		int k;
+
+		if (p[i] == '\0') {
+			fl_diag_set(d, FL_E_SYNTAX, name, line, col,
+				    "a NUL byte (YAML files are UTF-8 text)");
+			return -1;
+		}
+		if ((unsigned char)p[i] < 0x80) {
+			if (p[i] == '\n') {
+				line++;
+				col = 1;
+			} else {
+				col++;
+			}
+			i++;
+			continue;
+		}
+		if ((k = fl_utf8_seq((const unsigned char *)p + i, n - i)) <= 0) {
+			fl_diag_set(d, FL_E_SYNTAX, name, line, col,
+				    "invalid UTF-8 (YAML files are UTF-8 text)");
+			return -1;
+		}
+		i += (size_t)k;
+		col++;
+	}
+	return 0;
+}
+
 fl_err
 fl_logmap_parse(const char *name, const char *buf, size_t len,
 		struct fl_logmap **out, struct fl_diag *d)
@@ -273,6 +314,8 @@ fl_logmap_parse(const char *name, const char *buf, size_t len,
 		return fl_diag_set(d, FL_E_LIMIT, name, 0, 0,
 				   "mapping larger than %zu bytes",
 				   MAP_MAX_BYTES);
+	if (bytes_ok(name, buf, len, d) != 0)
+		return FL_E_SYNTAX;
 	if ((m = calloc(1, sizeof *m)) == NULL)
 		return fl_diag_msg(d, FL_E_NOMEM, "out of memory");
 	fl_sigma_arena_init(&m->a, MAP_MAX_BYTES * 4);
@@ -526,8 +569,11 @@ fl_fieldmap_load(const char *path, struct fl_keys *keys, size_t *nmapped,
 		fl_buf_release(&b);
 		return rc;
 	}
-	/* the same YAML checks as a logsource mapping: parse errors with
-	 * their position */
+	if (bytes_ok(path, b.data ? b.data : "", b.len, d) != 0) {
+		fl_buf_release(&b);
+		return FL_E_SYNTAX;
+	}
+	/* an empty mapping lends its arena to the names read */
 	if ((rc = fl_logmap_parse(path, "logsources: {}", 14, &m, d)) != FL_OK) {
 		fl_buf_release(&b);
 		return rc;

@@ -2687,6 +2687,26 @@ fl_sigma_vars_load(struct fl_sigma_vars *v, const char *path,
 		fl_buf_release(&b);
 		return rc;
 	}
+	/* as for rule files: libfyaml never sees a NUL or invalid UTF-8 */
+	if (b.len && (memchr(b.data, '\0', b.len) != NULL ||
+		      utf8_bad((const unsigned char *)b.data, b.len) < b.len)) {
+		size_t bad = memchr(b.data, '\0', b.len) ?
+		    (size_t)((const char *)memchr(b.data, '\0', b.len) - b.data) :
+		    utf8_bad((const unsigned char *)b.data, b.len), i;
+
+		for (i = 0; i < bad; i++) {
+			if (b.data[i] == '\n') {
+				line++;
+				col = 1;
+			} else {
+				col++;
+			}
+		}
+		fl_buf_release(&b);
+		return fl_diag_set(d, FL_E_SYNTAX, path, line, col,
+				   "not UTF-8 text (a NUL byte or invalid "
+				   "UTF-8)");
+	}
 	if ((p = yaml_open(b.data, b.len, &dg)) == NULL) {
 		fl_buf_release(&b);
 		return fl_diag_msg(d, FL_E_NOMEM, "out of memory");

@@ -29,6 +29,14 @@ check "check --json parses and lists the refusals" "4 3 2 file,rule,rule" "$(pyt
 import json,sys
 d=json.load(open("out.txt"))
 print(d["files"], d["refused"], d["correlations"], ",".join(r["kind"] for r in d["refusals"]))')"
+# a placeholder file that is not UTF-8 never reaches the YAML parser
+# (libfyaml 0.7 loops on invalid bytes in a directive line)
+printf '%%\303\047]\n' > ph-bad.yml
+check_exit "a placeholder file that is not UTF-8 is refused (65)" 65 \
+	fl detect rules check --placeholders ph-bad.yml "$fx/chain.yml"
+check "its position and reason" \
+	"firstline: ph-bad.yml:1:2: not UTF-8 text (a NUL byte or invalid UTF-8)" \
+	"$(head -1 err.txt)"
 check_exit "missing path exits 66" 66 fl detect rules check "$PWD/nope.yml"
 check_exit "no path is a usage error" 64 fl detect rules check
 check_exit "unknown action is a usage error" 64 fl detect rules frobnicate "$fx"

@@ -454,6 +454,9 @@ test_bad_mapping(void **state)
 		{"logsources: {a: {conditions: {EventID: {x: 1}}}}\n", 1},
 		/* invalid YAML: libfyaml's position and reason */
 		{"logsources: [1, 2\n", 2},
+		/* invalid UTF-8 in a directive line (libfyaml would loop) */
+		{"%\xc3']\n", 1},
+		{"logsources:\n  a: {service: \"x\xff\"}\n", 2},
 	};
 	struct fl_logmap *m;
 	struct fl_diag d;
