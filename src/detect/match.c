@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -204,19 +205,6 @@ lower(char *p, size_t n)
 			p[i] = (char)(p[i] + 32);
 }
 
-static uint64_t
-hash(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static struct slot *
 idx_find(const struct index *x, const char *k, size_t n)
 {
@@ -224,7 +212,7 @@ idx_find(const struct index *x, const char *k, size_t n)
 
 	if (x->cap == 0)
 		return NULL;
-	for (i = (size_t)hash(k, n) & (x->cap - 1);; i = (i + 1) & (x->cap - 1)) {
+	for (i = (size_t)fl_hash64(k, n) & (x->cap - 1);; i = (i + 1) & (x->cap - 1)) {
 		struct slot *s = &x->s[i];
 
 		if (s->key == NULL)
@@ -247,7 +235,7 @@ idx_grow(struct index *x)
 	for (i = 0; i < x->cap; i++) {
 		if (x->s[i].key == NULL)
 			continue;
-		j = (size_t)hash(x->s[i].key, strlen(x->s[i].key)) &
+		j = (size_t)fl_hash64(x->s[i].key, strlen(x->s[i].key)) &
 		    (y.cap - 1);
 		while (y.s[j].key)
 			j = (j + 1) & (y.cap - 1);
@@ -267,7 +255,7 @@ idx_add(struct index *x, const char *k, unsigned cid)
 	if ((s = idx_find(x, k, n)) == NULL) {
 		if ((x->n + 1) * 2 > x->cap && idx_grow(x) != FL_OK)
 			return FL_E_NOMEM;
-		i = (size_t)hash(k, n) & (x->cap - 1);
+		i = (size_t)fl_hash64(k, n) & (x->cap - 1);
 		while (x->s[i].key)
 			i = (i + 1) & (x->cap - 1);
 		s = &x->s[i];
@@ -508,7 +496,7 @@ has_mod(const struct fl_sigma_fcond *f, enum fl_sigma_mod m)
 static uint64_t
 lit_hash(unsigned key, int cased, const char *p, size_t n)
 {
-	uint64_t h = hash(p, n);
+	uint64_t h = fl_hash64(p, n);
 
 	return h ^ ((uint64_t)key * 0x9e3779b97f4a7c15ULL) ^ (uint64_t)cased;
 }
@@ -2164,72 +2152,43 @@ cidr_match(const struct pat *p, const char *s, size_t n)
 	return 1;
 }
 
-/* 52 or 53: a year has 53 ISO weeks when it starts on a Thursday, or on
- * a Wednesday in a leap year. */
-static long
-iso_weeks(long y)
-{
-	int64_t j = fl_days_from_civil(y, 1, 1);
-	long wd = (long)(((j % 7) + 7 + 3) % 7);
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	return wd == 3 || (wd == 2 && leap) ? 53 : 52;
-}
-
 static int
 time_part(const struct pat *p, const char *s, size_t n)
 {
-	int64_t sec, days;
+	struct tm tm;
+	char w[8];
+	int64_t sec;
 	uint32_t ns;
-	long v, y, mo, dd, doy;
+	time_t t;
+	long v;
 
 	if (fl_event_parse_time(s, n, &sec, &ns) != 0)
 		return 0;
-	days = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
-	{
-		/* civil from days (Howard Hinnant's algorithm) */
-		int64_t z = days + 719468, era, doe, yoe, dp, m;
-
-		era = (z >= 0 ? z : z - 146096) / 146097;
-		doe = z - era * 146097;
-		yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-		y = (long)(yoe + era * 400);
-		dp = doe - (365 * yoe + yoe / 4 - yoe / 100);
-		m = (5 * dp + 2) / 153;
-		dd = (long)(dp - (153 * m + 2) / 5 + 1);
-		mo = (long)(m < 10 ? m + 3 : m - 9);
-		if (mo <= 2)
-			y++;
-	}
+	t = (time_t)sec;
+	if (gmtime_r(&t, &tm) == NULL)
+		return 0;
 	switch (p->op) {
 	case FL_SM_MINUTE:
-		v = (long)((sec % 86400 + 86400) % 86400 / 60 % 60);
+		v = tm.tm_min;
 		break;
 	case FL_SM_HOUR:
-		v = (long)((sec % 86400 + 86400) % 86400 / 3600);
+		v = tm.tm_hour;
 		break;
 	case FL_SM_DAY:
-		v = dd;
+		v = tm.tm_mday;
 		break;
-	case FL_SM_WEEK: {
-		/* ISO 8601 week number: weeks start on Monday, and week 1 is
-		 * the one with the year's first Thursday */
-		long wd = (long)(((days % 7) + 7 + 3) % 7); /* Monday 0 */
-		long yy = y;
-
-		doy = (long)(days - fl_days_from_civil(y, 1, 1));
-		v = (doy - wd + 10) / 7;
-		if (v < 1)
-			v = iso_weeks(--yy);
-		else if (v > iso_weeks(yy))
-			v = 1;
+	case FL_SM_WEEK:
+		/* ISO 8601 week: the one holding the year's first Thursday
+		 * is week 1 */
+		if (strftime(w, sizeof w, "%V", &tm) == 0)
+			return 0;
+		v = strtol(w, NULL, 10);
 		break;
-	}
 	case FL_SM_MONTH:
-		v = mo;
+		v = tm.tm_mon + 1;
 		break;
 	default:
-		v = y;
+		v = (long)tm.tm_year + 1900;
 		break;
 	}
 	return (double)v == p->num;

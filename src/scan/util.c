@@ -215,14 +215,7 @@ fl_scan_meta_once(const struct fl_scan_sink *sink, int *sent,
 uint64_t
 fl_scan_hash(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return fl_hash64(s, n);
 }
 
 /* ---- a set of strings --------------------------------------------------- */

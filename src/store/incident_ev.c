@@ -14,41 +14,8 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <sodium.h>
 #include <stdlib.h>
 
-/*
- * SHA-256 and size of a file, streamed.  FL_E_NOINPUT when it does not
- * exist, FL_E_IO when it cannot be read.
- */
-static fl_err
-hash_file(const char *path, char hex[static 65], long long *size,
-	  struct fl_diag *d)
-{
-	crypto_hash_sha256_state hs;
-	unsigned char chunk[65536], md[crypto_hash_sha256_BYTES];
-	long long total = 0;
-	size_t n;
-	FILE *f;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return fl_diag_set(d, errno == ENOENT ? FL_E_NOINPUT : FL_E_IO,
-				   path, 0, 0, "cannot open: %s", strerror(errno));
-	crypto_hash_sha256_init(&hs);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		crypto_hash_sha256_update(&hs, chunk, n);
-		total += (long long)n;
-	}
-	if (ferror(f)) {
-		fclose(f);
-		return fl_diag_set(d, FL_E_IO, path, 0, 0, "read error");
-	}
-	fclose(f);
-	crypto_hash_sha256_final(&hs, md);
-	sodium_bin2hex(hex, 65, md, sizeof md);
-	*size = total;
-	return FL_OK;
-}
 
 static const char *
 base_name(const char *p)
@@ -93,7 +60,7 @@ fl_incident_evidence_add(struct fl_store *st, const char *ref,
 		return rc;
 	if ((rc = inc_when(e->at, now, "--at", &t, atiso, d)) != FL_OK)
 		return rc;
-	if ((rc = hash_file(e->file, sha256, size, d)) != FL_OK)
+	if ((rc = fl_sha256_file_size(e->file, sha256, size, d)) != FL_OK)
 		return rc;
 	if ((abs = realpath(e->file, NULL)) == NULL)
 		return fl_diag_set(d, FL_E_IO, e->file, 0, 0, "cannot resolve the "
@@ -359,7 +326,7 @@ fl_incident_evidence_verify(struct fl_store *st, const char *ref, time_t now,
 		const char *vals[8];
 		char hex[65] = "", idb[24], szb[24], nszb[24];
 		long long nsz = 0;
-		fl_err hr = hash_file(it->path, hex, &nsz, &q);
+		fl_err hr = fl_sha256_file_size(it->path, hex, &nsz, &q);
 		int res;
 
 		if (hr == FL_E_NOINPUT)

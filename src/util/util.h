@@ -147,8 +147,14 @@ int fl_time_parse(const char *s, time_t *out);
 /* Days from date a to date b (b - a), both YYYY-MM-DD or timestamps. */
 int fl_days_between(time_t a, time_t b);
 
-/* SHA-256 of a file as 64 hex chars; FL_E_NOINPUT when missing. */
+/* SHA-256 of a file as 64 hex chars; FL_E_NOINPUT when missing, FL_E_IO
+ * when it cannot be read. */
 fl_err fl_sha256_file(const char *path, char out[static 65], struct fl_diag *d);
+/* The same, with the number of bytes hashed in *size (may be NULL). */
+fl_err fl_sha256_file_size(const char *path, char out[static 65],
+			   long long *size, struct fl_diag *d);
+/* FNV-1a over n bytes: for hash tables, never for security. */
+uint64_t fl_hash64(const void *p, size_t n);
 /* SHA-256 of bytes already in memory (what was parsed is what is hashed). */
 void fl_sha256_mem(const void *p, size_t n, char out[static 65]);
 
