@@ -5,7 +5,7 @@
 set -eu
 mode=${1:-build}
 # fuzz: the libFuzzer builds need clang and its runtime
-pkgs="gcc make meson ninja-build pkg-config python3 libsqlite3-dev libjansson-dev libexpat1-dev libsodium-dev libcurl4-openssl-dev libfyaml-dev libpcre2-dev libvectorscan-dev zlib1g-dev libzstd-dev"
+pkgs="gcc make meson ninja-build pkg-config python3 libsqlite3-dev libjansson-dev libexpat1-dev libsodium-dev libssl-dev libcurl4-openssl-dev libfyaml-dev libpcre2-dev libvectorscan-dev zlib1g-dev libzstd-dev"
 if [ "$mode" = check ]; then
 	pkgs="$pkgs libcmocka-dev sqlite3"
 	# notify tests: a real SMTP server and a self-signed certificate

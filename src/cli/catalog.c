@@ -361,7 +361,11 @@ run_import(struct fl_ctx *ctx, const struct fl_args *a)
 		return fl_cli_fail(ctx, rc);
 	}
 	/* hash the bytes parsed, not a second read that could differ */
-	fl_sha256_mem(b.data, b.len, sha);
+	if ((rc = fl_sha256_mem(b.data, b.len, sha)) != FL_OK) {
+		fl_buf_release(&b);
+		return fl_cli_fail(ctx, fl_diag_msg(&ctx->diag, rc,
+						    "%s: SHA-256 failed", path));
+	}
 	memset(&o, 0, sizeof o);
 	o.key = fl_arg(a, "key");
 	o.title = fl_arg(a, "title");
@@ -720,7 +724,12 @@ run_import_csv(struct fl_ctx *ctx, const struct fl_args *a)
 		code = fl_cli_fail(ctx, rc);
 		goto out_maps;
 	}
-	fl_sha256_mem(b.data, b.len, sha);
+	if ((rc = fl_sha256_mem(b.data, b.len, sha)) != FL_OK) {
+		fl_buf_release(&b);
+		code = fl_cli_fail(ctx, fl_diag_msg(&ctx->diag, rc,
+						    "%s: SHA-256 failed", path));
+		goto out_maps;
+	}
 	memset(&o, 0, sizeof o);
 	o.key = fl_arg(a, "key");
 	o.title = fl_arg(a, "title");

@@ -319,7 +319,7 @@ run_parse(struct fl_ctx *ctx, const struct fl_args *a)
 static void
 hash_bytes(void *ctx, const char *p, size_t n)
 {
-	crypto_generichash_update(ctx, (const unsigned char *)p, n);
+	fl_sha256_add(ctx, p, n);
 }
 
 static void
@@ -377,10 +377,8 @@ import_one(struct fl_ctx *ctx, const struct fl_args *a, const char *file)
 	struct fl_vuln_import_result r;
 	struct fl_scan_sink sink;
 	struct work w;
-	crypto_generichash_state h;
-	unsigned char bin[32];
+	struct fl_sha256 *h;
 	char hexhash[65];
-	size_t i;
 	int code;
 	fl_err rc;
 
@@ -390,12 +388,17 @@ import_one(struct fl_ctx *ctx, const struct fl_args *a, const char *file)
 				    "vuln formats`)", forced);
 	if ((rc = fl_scan_src_open(&src, file, &ctx->diag)) != FL_OK)
 		return fl_cli_fail(ctx, rc);
-	crypto_generichash_init(&h, NULL, 0, sizeof(bin));
+	if ((h = fl_sha256_begin()) == NULL) {
+		fl_scan_src_close(&src);
+		return fl_cli_fail(ctx, fl_diag_msg(&ctx->diag, FL_E_NOMEM,
+						    "out of memory"));
+	}
 	src.on_bytes = hash_bytes;
-	src.on_bytes_ctx = &h;
+	src.on_bytes_ctx = h;
 	if (fmt == NULL &&
 	    ((rc = fl_scan_detect(&src, &fmt, &ctx->diag)) != FL_OK ||
 	     fmt == NULL)) {
+		fl_sha256_end(h, hexhash);
 		fl_scan_src_close(&src);
 		if (rc != FL_OK)
 			return fl_cli_fail(ctx, rc);
@@ -404,6 +407,7 @@ import_one(struct fl_ctx *ctx, const struct fl_args *a, const char *file)
 		return 0;
 	}
 	if ((code = work_begin(ctx, &w, 0)) != 0) {
+		fl_sha256_end(h, hexhash);
 		fl_scan_src_close(&src);
 		return code;
 	}
@@ -427,9 +431,9 @@ import_one(struct fl_ctx *ctx, const struct fl_args *a, const char *file)
 		 * the file */
 		rc = fl_scan_read_threaded(fmt, &src, 1, &sink, &ctx->diag);
 	}
-	crypto_generichash_final(&h, bin, sizeof(bin));
-	for (i = 0; i < sizeof(bin); i++)
-		snprintf(hexhash + 2 * i, 3, "%02x", bin[i]);
+	if (fl_sha256_end(h, hexhash) != FL_OK && rc == FL_OK)
+		rc = fl_diag_msg(&ctx->diag, FL_E_INTERNAL, "%s: SHA-256"
+				 " failed", file);
 	if (rc == FL_OK)
 		rc = fl_vuln_import_end(imp, hexhash, &r, &ctx->diag);
 	fl_scan_src_close(&src);

@@ -238,10 +238,8 @@ set_group_key(struct fl_finding *f)
 			   f->text[FL_FF_VULN_ID_FROM_TOOL] ?
 			   f->text[FL_FF_VULN_ID_FROM_TOOL] : "",
 			   fl_sev_name(f->severity));
-	if (rc == FL_OK) {
-		fl_sha256_mem(b.data, b.len, hex);
+	if (rc == FL_OK && (rc = fl_sha256_mem(b.data, b.len, hex)) == FL_OK)
 		rc = fl_finding_set(f, FL_FF_GROUP_KEY, hex, 64);
-	}
 	fl_buf_release(&b);
 	return rc;
 }

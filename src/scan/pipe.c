@@ -13,20 +13,25 @@
  *
  * The copy is flat: every string of an event goes into one buffer that the
  * slot keeps and reuses, so a finding costs two memcpy passes and no
- * allocation once the ring is warm.  The ring is small and the waits have
+ * allocation once the ring is warm.  The ring is bounded, so memory is;
+ * the sides hand slots over through two counters, in batches, and take a
+ * lock only to sleep, when the ring is full or empty.  The waits have
  * hysteresis (a side that had to wait is woken when half the ring is
- * ready), so memory stays bounded and the threads do not ping-pong.
+ * ready), so the threads do not ping-pong: on two cores of a virtual
+ * machine every wake-up costs tens of microseconds.
  *
  * It refuses nothing the plain reader accepts: when a thread cannot be
  * started, the report is read on the calling thread instead.
  */
 #include <pthread.h>
+#include <stdalign.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scan.h"
 
-#define RING 64
+#define RING 256
 
 enum ev_kind { EV_META, EV_HOST, EV_FINDING };
 
@@ -43,20 +48,36 @@ struct slot {
 	size_t locs_cap;
 };
 
+/* Slots a side fills or empties before it tells the other: one shared
+ * write per batch instead of one per event.  Well under RING / 2, the
+ * mark at which a sleeping side is woken. */
+#define BATCH 8
+
 struct pipe {
-	pthread_mutex_t mu;
+	pthread_mutex_t mu;        /* only for the waits */
 	pthread_cond_t can_put, can_take;
 	struct slot ring[RING];
-	size_t head, count;        /* next slot to take; slots filled */
-	int put_waiting, take_waiting;
-	int done;                  /* the reader has returned */
-	int stop;                  /* the consumer failed: reader, give up */
+	/* Slots published by the reader and released by the consumer, ever:
+	 * each counter has one writer.  The slots from taken to put are the
+	 * consumer's, the others the reader's.  Neither side takes the lock
+	 * while the ring is neither full nor empty; the counters sit apart,
+	 * so the two cores do not fight over one cache line. */
+	alignas(64) atomic_size_t put;
+	alignas(64) atomic_size_t taken;
+	alignas(64) atomic_int put_waiting, take_waiting;
+	atomic_int done;           /* the reader has returned */
+	atomic_int stop;           /* the consumer failed: reader, give up */
 	/* the reader thread's side */
+	alignas(64) size_t put_local;  /* slots filled, published or not */
+	size_t taken_seen;         /* taken, as last read */
 	const struct fl_scan_format *fmt;
 	struct fl_scan_src *src;
 	int drain;
 	fl_err rc;
 	struct fl_diag d;
+	/* the consumer's side */
+	alignas(64) size_t taken_local; /* slots emptied, released or not */
+	size_t put_seen;           /* put, as last read */
 };
 
 /* ---- flat copies ------------------------------------------------------ */
@@ -132,11 +153,18 @@ static fl_err
 copy_finding(struct slot *sl, const struct fl_finding *f)
 {
 	struct sizer z = {0, 0};
-	size_t i, off = 0, nptrs;
+	size_t i, off = 0, nptrs, len[FL_FF__N];
 	int k;
 
-	for (k = 0; k < FL_FF__N; k++)
-		size_str(&z, f->text[k]);
+	/* the text fields are most of the bytes (descriptions, plugin
+	 * output): measured once, copied with the lengths */
+	for (k = 0; k < FL_FF__N; k++) {
+		len[k] = f->text[k] ? strlen(f->text[k]) + 1 : 0;
+		if (z.n > SIZE_MAX - len[k])
+			z.overflow = 1;
+		else
+			z.n += len[k];
+	}
 	for (i = 0; i < f->vuln_ids.n; i++)
 		size_str(&z, f->vuln_ids.v[i]);
 	for (i = 0; i < f->cwes.n; i++)
@@ -154,8 +182,14 @@ copy_finding(struct slot *sl, const struct fl_finding *f)
 
 	sl->kind = EV_FINDING;
 	sl->f = *f;
-	for (k = 0; k < FL_FF__N; k++)
-		sl->f.text[k] = put_str(sl, &off, f->text[k]);
+	for (k = 0; k < FL_FF__N; k++) {
+		if (f->text[k] == NULL) {
+			sl->f.text[k] = NULL;
+			continue;
+		}
+		sl->f.text[k] = memcpy(sl->mem + off, f->text[k], len[k]);
+		off += len[k];
+	}
 	for (i = 0; i < f->vuln_ids.n; i++)
 		sl->ptrs[i] = put_str(sl, &off, f->vuln_ids.v[i]);
 	for (i = 0; i < f->cwes.n; i++)
@@ -236,39 +270,80 @@ copy_meta(struct slot *sl, const struct fl_scan_meta *m)
 /* ---- the reader thread's sink --------------------------------------- */
 
 /*
+ * Wake the other side if it sleeps on cv and wake() holds.  A sleeper
+ * sets its flag under the lock and looks again before it waits; the
+ * counters and flags are sequentially consistent, so either the sleeper
+ * sees the new count or this sees the flag, and the lock keeps the signal
+ * from falling between its look and its wait.
+ */
+static void
+wake(struct pipe *p, atomic_int *waiting, pthread_cond_t *cv)
+{
+	pthread_mutex_lock(&p->mu);
+	atomic_store(waiting, 0);
+	pthread_cond_signal(cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* The reader: make its filled slots the consumer's, and wake the
+ * consumer once a batch of RING / 2 waits for it. */
+static void
+publish(struct pipe *p)
+{
+	atomic_store(&p->put, p->put_local);
+	if (atomic_load(&p->take_waiting) &&
+	    p->put_local - atomic_load(&p->taken) >= RING / 2)
+		wake(p, &p->take_waiting, &p->can_take);
+}
+
+/*
  * The next free slot, waiting while the ring is full; NULL when the
- * consumer has stopped.  Called without the lock.
+ * consumer has stopped.  Only the reader calls it.
  */
 static struct slot *
 slot_get(struct pipe *p)
 {
-	struct slot *sl = NULL;
-
-	pthread_mutex_lock(&p->mu);
-	while (!p->stop && p->count == RING) {
-		p->put_waiting = 1;
-		pthread_cond_wait(&p->can_put, &p->mu);
+	if (p->put_local - p->taken_seen == RING) {
+		p->taken_seen = atomic_load(&p->taken);
+		if (p->put_local - p->taken_seen == RING) {
+			/* full: all of it the consumer's before sleeping */
+			publish(p);
+			pthread_mutex_lock(&p->mu);
+			while (!atomic_load(&p->stop)) {
+				atomic_store(&p->put_waiting, 1);
+				p->taken_seen = atomic_load(&p->taken);
+				if (p->put_local - p->taken_seen < RING)
+					break;
+				pthread_cond_wait(&p->can_put, &p->mu);
+			}
+			atomic_store(&p->put_waiting, 0);
+			pthread_mutex_unlock(&p->mu);
+		}
 	}
-	if (!p->stop)
-		sl = &p->ring[(p->head + p->count) % RING];
-	pthread_mutex_unlock(&p->mu);
-	/* the slot is the producer's until slot_put: the consumer only
-	 * reads slots below head + count */
-	return sl;
+	if (atomic_load_explicit(&p->stop, memory_order_relaxed))
+		return NULL;
+	return &p->ring[p->put_local % RING];
 }
 
+/* The slot slot_get gave is filled. */
 static void
 slot_put(struct pipe *p)
 {
-	pthread_mutex_lock(&p->mu);
-	p->count++;
-	/* wake a waiting consumer once there is a batch to take (or the
-	 * ring is full), not for every event */
-	if (p->take_waiting && p->count >= RING / 2) {
-		p->take_waiting = 0;
-		pthread_cond_signal(&p->can_take);
-	}
-	pthread_mutex_unlock(&p->mu);
+	p->put_local++;
+	if (p->put_local % BATCH == 0)
+		publish(p);
+}
+
+/* The consumer: give its emptied slots back, and wake the reader once
+ * half the ring is free (or the consumer has stopped). */
+static void
+release(struct pipe *p)
+{
+	atomic_store(&p->taken, p->taken_local);
+	if (atomic_load(&p->put_waiting) &&
+	    (atomic_load(&p->stop) ||
+	     atomic_load(&p->put) - p->taken_local <= RING / 2))
+		wake(p, &p->put_waiting, &p->can_put);
 }
 
 /* The reader's error when the consumer stopped it (its own diag holds
@@ -336,11 +411,9 @@ reader_main(void *arg)
 	       (p->rc = fl_scan_src_read(p->src, chunk, sizeof(chunk), &got,
 					 &p->d)) == FL_OK && got > 0)
 		;
-	pthread_mutex_lock(&p->mu);
-	p->done = 1;
-	p->take_waiting = 0;
-	pthread_cond_signal(&p->can_take);
-	pthread_mutex_unlock(&p->mu);
+	atomic_store(&p->put, p->put_local);
+	atomic_store(&p->done, 1);
+	wake(p, &p->take_waiting, &p->can_take);
 	return NULL;
 }
 
@@ -411,34 +484,34 @@ fl_scan_read_threaded(const struct fl_scan_format *fmt,
 		return rc;
 	}
 	for (;;) {
-		struct slot *sl;
-
-		pthread_mutex_lock(&p->mu);
-		while (p->count == 0 && !p->done) {
-			p->take_waiting = 1;
-			pthread_cond_wait(&p->can_take, &p->mu);
-		}
-		if (p->count == 0) {
+		if (p->taken_local == p->put_seen &&
+		    (p->put_seen = atomic_load(&p->put)) == p->taken_local) {
+			/* empty: done, or sleep till a batch is ready */
+			release(p);
+			pthread_mutex_lock(&p->mu);
+			for (;;) {
+				atomic_store(&p->take_waiting, 1);
+				if (atomic_load(&p->put) != p->taken_local ||
+				    atomic_load(&p->done))
+					break;
+				pthread_cond_wait(&p->can_take, &p->mu);
+			}
+			atomic_store(&p->take_waiting, 0);
 			pthread_mutex_unlock(&p->mu);
+			/* done comes after the last put: one more look */
+			if ((p->put_seen = atomic_load(&p->put)) ==
+			    p->taken_local)
+				break;
+		}
+		rc = deliver(&p->ring[p->taken_local % RING], sink);
+		p->taken_local++;
+		if (rc != FL_OK) {
+			atomic_store(&p->stop, 1);
+			release(p);
 			break;
 		}
-		sl = &p->ring[p->head];
-		pthread_mutex_unlock(&p->mu);
-
-		rc = deliver(sl, sink);
-
-		pthread_mutex_lock(&p->mu);
-		p->head = (p->head + 1) % RING;
-		p->count--;
-		if (rc != FL_OK)
-			p->stop = 1;
-		if (p->put_waiting && (p->stop || p->count <= RING / 2)) {
-			p->put_waiting = 0;
-			pthread_cond_signal(&p->can_put);
-		}
-		pthread_mutex_unlock(&p->mu);
-		if (rc != FL_OK)
-			break;
+		if (p->taken_local % BATCH == 0)
+			release(p);
 	}
 	pthread_join(tid, NULL);
 	/* the consumer's error explains itself; the reader's when it had

@@ -74,16 +74,18 @@ category_of(const struct fl_alert_rec *a)
 	return "other";
 }
 
-static void
+static fl_err
 fingerprint(const struct fl_alert_rec *a, char out[65])
 {
 	struct fl_buf b;
+	fl_err rc;
 
 	fl_buf_init(&b, 0);
 	fl_buf_printf(&b, "%s\x1f%s\x1f%llu\x1f%s", a->rule_id ? a->rule_id :
 		      a->title, a->source, a->record, a->key ? a->key : "");
-	fl_sha256_mem(b.data ? b.data : "", b.len, out);
+	rc = fl_sha256_mem(b.data ? b.data : "", b.len, out);
 	fl_buf_release(&b);
+	return rc;
 }
 
 /* Open an incident for the alert; ref receives its reference. */
@@ -289,7 +291,9 @@ fl_alert_store(struct fl_store *st, const struct fl_alert_rec *a,
 				   "field is missing, too long or holds "
 				   "control characters", a->title ? a->title :
 				   "(no title)");
-	fingerprint(a, fp);
+	if ((rc = fingerprint(a, fp)) != FL_OK)
+		return fl_diag_msg(d, rc, "alert of rule %.100s: no"
+				   " fingerprint", a->title);
 	rc = st_query_int(st, &seen, "SELECT id FROM detect_alert WHERE "
 			  "fingerprint = ?", "t", fp);
 	if (rc == FL_OK)

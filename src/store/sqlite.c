@@ -690,8 +690,59 @@ st_control_search(struct fl_store *st, const char *query, const char *catalog,
 	return rc;
 }
 
+static fl_err migrate_all(struct fl_store *st, struct fl_diag *d);
+
+/* Whether the open transaction left a row pointing at nothing. */
+static fl_err
+fk_check(struct fl_store *st, const char *name)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s,
+			       NULL) != SQLITE_OK)
+		return db_fail(st, name);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(st->errmsg, sizeof st->errmsg, "%s: a row of %s points"
+			 " at a missing row of %s", name,
+			 (const char *)sqlite3_column_text(s, 0),
+			 (const char *)sqlite3_column_text(s, 2));
+		sqlite3_finalize(s);
+		return FL_E_DB;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, name);
+	return FL_OK;
+}
+
+/*
+ * Apply the migrations the database has not seen, each in a transaction.
+ * Foreign keys are off while they run, as SQLite's procedure for
+ * rebuilding a table requires (dropping the old table would otherwise
+ * cascade to every row pointing at it); each migration is checked with
+ * foreign_key_check before it commits instead.
+ */
 static fl_err
 migrate(struct fl_store *st, struct fl_diag *d)
+{
+	fl_err rc;
+
+	if (sqlite3_exec(st->db, "PRAGMA foreign_keys = OFF", NULL, NULL,
+			 NULL) != SQLITE_OK)
+		return fl_diag_msg(d, db_fail(st, "migrations"), "%s",
+				   st->errmsg);
+	rc = migrate_all(st, d);
+	if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL,
+			 NULL) != SQLITE_OK && rc == FL_OK)
+		rc = fl_diag_msg(d, db_fail(st, "migrations"), "%s",
+				 st->errmsg);
+	return rc;
+}
+
+static fl_err
+migrate_all(struct fl_store *st, struct fl_diag *d)
 {
 	const struct fl_migration *m;
 	long long cur = 0;
@@ -715,7 +766,10 @@ migrate(struct fl_store *st, struct fl_diag *d)
 	for (m = fl_migrations; m->version; m++) {
 		if (m->version <= cur)
 			continue;
-		if ((sql = migration_sql(m->sql)) == NULL)
+		/* another back end's step: only its version is recorded */
+		if ((sql = migration_sql(m->backend == NULL ||
+					 strcmp(m->backend, "sqlite") == 0
+					 ? m->sql : "")) == NULL)
 			return fl_diag_msg(d, FL_E_NOMEM, "out of memory");
 		if ((rc = fl_store_begin(st)) != FL_OK) {
 			free(sql);
@@ -728,6 +782,10 @@ migrate(struct fl_store *st, struct fl_diag *d)
 			return fl_diag_msg(d, rc, "migration %s", st->errmsg);
 		}
 		free(sql);
+		if ((rc = fk_check(st, m->name)) != FL_OK) {
+			fl_store_rollback(st);
+			return fl_diag_msg(d, rc, "migration %s", st->errmsg);
+		}
 		snprintf(ver, sizeof ver, "%d", m->version);
 		if ((rc = fl_store_setting_set(st, "schema_version", ver)) != FL_OK ||
 		    (rc = fl_store_commit(st)) != FL_OK) {

@@ -210,6 +210,44 @@ key_part(crypto_generichash_state *h, const char *s)
 		crypto_generichash_update(h, (const unsigned char *)s, n);
 }
 
+/*
+ * The import's in-memory keys are built on its hot path, once or more per
+ * finding: plain copies, not snprintf.  dec writes v in decimal (at most
+ * 20 digits and the NUL, so 24 bytes hold any), cat appends s (NULL as
+ * "") at *n within cap, always NUL-terminated, cut where cap ends as
+ * snprintf would.
+ */
+static char *
+dec(char out[static 24], unsigned long long v)
+{
+	char tmp[24];
+	size_t n = 0, i;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = '\0';
+	return out;
+}
+
+static void
+cat(char *dst, size_t cap, size_t *n, const char *s, size_t max)
+{
+	size_t k = s ? strlen(s) : 0;
+
+	if (k > max)
+		k = max;
+	if (*n + 1 >= cap)
+		return;
+	if (k > cap - 1 - *n)
+		k = cap - 1 - *n;
+	memcpy(dst + *n, s ? s : "", k);
+	*n += k;
+	dst[*n] = '\0';
+}
+
 static void
 lower_into(char *dst, size_t dstsz, const char *src)
 {
@@ -244,6 +282,16 @@ struct fl_vuln_import {
 	struct smap ports;         /* "asset/port/proto" */
 	struct smap rules;         /* family\x1frule -> rule id (x epss, text kev due) */
 	struct smap fresh;         /* asset id -> no finding in the scope before */
+	int scope_empty;           /* the scope had no finding before: every
+				    * asset is fresh and none can be absent */
+	/* The place of the last finding, and what it resolved to: a report
+	 * lists a host's findings together, so most findings need no key
+	 * built and no lookup for their asset. */
+	struct {
+		char host[256], ip[64], fqdn[256], hkey[256];
+		long long aid;
+		int crit, valid;
+	} last;
 	struct fl_vuln_import_result r;
 };
 
@@ -315,6 +363,17 @@ fl_vuln_import_begin(struct fl_store *st, const struct fl_vuln_import_opts *o,
 		 * findings it will not touch must be current as well */
 		if ((rc = fl_vuln_reprioritize(st, 0, &changed, d)) != FL_OK)
 			goto fail;
+	}
+	{
+		long long any = 1;
+
+		rc = st_query_int(st, &any, "SELECT EXISTS (SELECT 1 FROM"
+				  " finding WHERE scope = ?)", "t", imp->scope);
+		if (rc != FL_OK) {
+			rc = db_err(imp, rc);
+			goto fail;
+		}
+		imp->scope_empty = any == 0;
 	}
 	st_now(imp->now);
 	fl_strlcpy(imp->scanned_at, imp->now, sizeof(imp->scanned_at));
@@ -404,11 +463,15 @@ asset_for(struct fl_vuln_import *imp, const char *host, const char *ip,
 	char key[600], name[256], canon[64];
 	struct smap_ent *e;
 	long long aid = 0;
-	size_t k;
+	size_t k, kn = 0;
 	fl_err rc;
 
-	snprintf(key, sizeof(key), "%s\x1f%s\x1f%s", host ? host : "",
-		 ip ? ip : "", fqdn ? fqdn : "");
+	key[0] = '\0';
+	cat(key, sizeof(key), &kn, host, SIZE_MAX);
+	cat(key, sizeof(key), &kn, "\x1f", 1);
+	cat(key, sizeof(key), &kn, ip, SIZE_MAX);
+	cat(key, sizeof(key), &kn, "\x1f", 1);
+	cat(key, sizeof(key), &kn, fqdn, SIZE_MAX);
 	if ((e = smap_get(&imp->assets, key)) != NULL) {
 		*id = e->val;
 		*crit = (int)e->aux;
@@ -591,7 +654,15 @@ port_seen(struct fl_vuln_import *imp, const char *host, unsigned port,
 	struct smap_ent *e;
 	fl_err rc;
 
-	snprintf(key, sizeof(key), "%s/%u/%s", host, port, proto);
+	char num[24];
+	size_t n = 0;
+
+	key[0] = '\0';
+	cat(key, sizeof(key), &n, host, SIZE_MAX);
+	cat(key, sizeof(key), &n, "/", 1);
+	cat(key, sizeof(key), &n, dec(num, port), SIZE_MAX);
+	cat(key, sizeof(key), &n, "/", 1);
+	cat(key, sizeof(key), &n, proto, SIZE_MAX);
 	if (smap_get(&imp->ports, key) != NULL)
 		return FL_OK;
 	if ((rc = smap_put(&imp->ports, key, &e)) != FL_OK)
@@ -647,21 +718,24 @@ rule_for(struct fl_vuln_import *imp, const struct fl_finding *f,
 	struct rule_intel ri;
 	char n3[32], n4[32], ne[32], cwe[16];
 	long long rid;
-	size_t i;
+	size_t i, n = 0;
 	fl_err rc;
 
-	snprintf(cwe, sizeof(cwe), "%d", f->cwe);
 	if (rule == NULL || *rule == '\0')
 		rule = f->vuln_ids.n > 0 ? f->vuln_ids.v[0] : title;
 	if (rule == NULL || *rule == '\0')
 		rule = "(untitled)";
 	if (title == NULL || *title == '\0')
 		title = rule;
-	snprintf(key, sizeof(key), "%s\x1f%.*s", imp->family, KEYPART_MAX, rule);
+	key[0] = '\0';
+	cat(key, sizeof(key), &n, imp->family, SIZE_MAX);
+	cat(key, sizeof(key), &n, "\x1f", 1);
+	cat(key, sizeof(key), &n, rule, KEYPART_MAX);
 	if ((e = smap_get(&imp->rules, key)) != NULL) {
 		*out = e;
 		return FL_OK;
 	}
+	snprintf(cwe, sizeof(cwe), "%d", f->cwe);
 	rc = st_query_int(imp->st, &rid,
 			  "INSERT INTO vuln_rule (scanner, rule, title, description,"
 			  " mitigation, refs, cvss3, cvss3_vector, cvss4,"
@@ -778,6 +852,10 @@ asset_fresh(struct fl_vuln_import *imp, long long aid, int *fresh)
 	long long n = 0;
 	fl_err rc;
 
+	if (imp->scope_empty) {
+		*fresh = 1;
+		return FL_OK;
+	}
 	snprintf(key, sizeof(key), "%lld", aid);
 	if ((e = smap_get(&imp->fresh, key)) != NULL) {
 		*fresh = (int)e->val;
@@ -794,6 +872,66 @@ asset_fresh(struct fl_vuln_import *imp, long long aid, int *fresh)
 	return FL_OK;
 }
 
+static int
+same_text(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* Copy s (NULL as "") into a last-place field; 0 when it does not fit. */
+static int
+keep_text(char *dst, size_t cap, const char *s)
+{
+	return fl_strlcpy(dst, s ? s : "", cap) < cap;
+}
+
+/*
+ * The asset, its criticality and the coverage key of a finding's place
+ * (its location's host, address and name, or the report's default host),
+ * recorded as covered by the scan.
+ */
+static fl_err
+place_of(struct fl_vuln_import *imp, const struct fl_scan_loc *loc,
+	 long long *aid, int *crit, char hkey[static 256])
+{
+	const char *host = imp->default_host, *ip = NULL, *fqdn = NULL;
+	fl_err rc;
+
+	if (loc != NULL && ((loc->host && *loc->host) ||
+			    (loc->ip && *loc->ip) ||
+			    (loc->fqdn && *loc->fqdn))) {
+		host = loc->host;
+		ip = loc->ip;
+		fqdn = loc->fqdn;
+	}
+	if (imp->last.valid && same_text(imp->last.host, host) &&
+	    same_text(imp->last.ip, ip) && same_text(imp->last.fqdn, fqdn)) {
+		*aid = imp->last.aid;
+		*crit = imp->last.crit;
+		fl_strlcpy(hkey, imp->last.hkey, 256);
+		return FL_OK;
+	}
+	/* --asset puts every finding of the report on that asset */
+	if (imp->asset_given)
+		rc = asset_for(imp, imp->default_host, NULL, NULL, aid, crit);
+	else
+		rc = asset_for(imp, host, ip, fqdn, aid, crit);
+	if (rc != FL_OK)
+		return rc;
+	host_key(host, ip, fqdn, hkey, 256);
+	if ((rc = cover(imp, *aid, hkey, -1)) != FL_OK)
+		return rc;
+	imp->last.valid = keep_text(imp->last.host, sizeof(imp->last.host),
+				    host) &&
+			  keep_text(imp->last.ip, sizeof(imp->last.ip), ip) &&
+			  keep_text(imp->last.fqdn, sizeof(imp->last.fqdn),
+				    fqdn);
+	imp->last.aid = *aid;
+	imp->last.crit = *crit;
+	fl_strlcpy(imp->last.hkey, hkey, sizeof(imp->last.hkey));
+	return FL_OK;
+}
+
 /* One place of one raw finding. */
 static fl_err
 upsert(struct fl_vuln_import *imp, const struct fl_finding *f,
@@ -801,7 +939,7 @@ upsert(struct fl_vuln_import *imp, const struct fl_finding *f,
 {
 	crypto_generichash_state h;
 	unsigned char bin[16];
-	char fkey[33], proto[16], portbuf[16], linebuf[24], due[11] = "";
+	char fkey[33], proto[16], portbuf[24], linebuf[24], due[11] = "";
 	char hkey[256];
 	const char *sev = fl_sev_name(f->severity), *status;
 	struct fl_vuln_prio_in pin;
@@ -814,23 +952,7 @@ upsert(struct fl_vuln_import *imp, const struct fl_finding *f,
 	const char *ev = f->text[FL_FF_EVIDENCE];
 	fl_err rc;
 
-	if (loc != NULL && ((loc->host && *loc->host) || (loc->ip && *loc->ip) ||
-			    (loc->fqdn && *loc->fqdn))) {
-		/* --asset puts every finding of the report on that asset */
-		if (imp->asset_given)
-			rc = asset_for(imp, imp->default_host, NULL, NULL, &aid,
-				       &crit);
-		else
-			rc = asset_for(imp, loc->host, loc->ip, loc->fqdn, &aid,
-				       &crit);
-		host_key(loc->host, loc->ip, loc->fqdn, hkey, sizeof(hkey));
-	} else {
-		rc = asset_for(imp, imp->default_host, NULL, NULL, &aid, &crit);
-		host_key(imp->default_host, NULL, NULL, hkey, sizeof(hkey));
-	}
-	if (rc != FL_OK)
-		return rc;
-	if ((rc = cover(imp, aid, hkey, -1)) != FL_OK)
+	if ((rc = place_of(imp, loc, &aid, &crit, hkey)) != FL_OK)
 		return rc;
 	proto[0] = '\0';
 	if (loc != NULL) {
@@ -843,15 +965,14 @@ upsert(struct fl_vuln_import *imp, const struct fl_finding *f,
 		return rc;
 
 	/* identity: rule, asset and place; nothing a scan rewords */
-	snprintf(portbuf, sizeof(portbuf), "%u", port);
-	snprintf(linebuf, sizeof(linebuf), "%ld", f->line);
+	dec(portbuf, port);
+	dec(linebuf, f->line > 0 ? (unsigned long long)f->line : 0);
 	crypto_generichash_init(&h, NULL, 0, sizeof(bin));
 	{
 		char aidbuf[24];
 
-		snprintf(aidbuf, sizeof(aidbuf), "%lld", aid);
 		key_part(&h, rule->key);
-		key_part(&h, aidbuf);
+		key_part(&h, dec(aidbuf, (unsigned long long)aid));
 		key_part(&h, hkey);
 	}
 	key_part(&h, portbuf);
@@ -1066,6 +1187,10 @@ fl_vuln_import_end(struct fl_vuln_import *imp, const char *file_hash,
 	if (rc != FL_E_NOTFOUND)
 		return db_err(imp, rc);
 	snprintf(reason, sizeof(reason), "absent from scan %lld", imp->scan_id);
+	/* a scope's first scan has nothing to close: skip the four passes
+	 * over its findings, which are all this scan's */
+	if (imp->scope_empty)
+		goto counted;
 	/* covered and absent: fixed (open, not seen, or accepted alike) */
 	if ((rc = st_exec(st, "INSERT INTO finding_event (finding_id, at, actor,"
 			  " kind, old_value, new_value, reason, scan_id)"
@@ -1103,6 +1228,7 @@ fl_vuln_import_end(struct fl_vuln_import *imp, const char *file_hash,
 			  imp->scanned_at)) != FL_OK)
 		return db_err(imp, rc);
 	imp->r.not_seen = (long)st_changes(st);
+counted:
 	{
 		long long hosts = 0;
 
@@ -1572,8 +1698,8 @@ fl_err
 fl_vuln_scans(struct fl_store *st, const char *scope, fl_row_fn fn, void *ctx,
 	      struct fl_diag *d)
 {
-	fl_err rc = st_query(st, "SELECT id, scope, format, source, name,"
-			     " scanned_at, imported_at, imported_by, items,"
+	fl_err rc = st_query(st, "SELECT id, scope, format, source, sha256,"
+			     " name, scanned_at, imported_at, imported_by, items,"
 			     " hosts, created, reopened, changed, fixed,"
 			     " not_seen, unchanged FROM scan WHERE"
 			     " sha256 NOT LIKE 'pending:%' AND"

@@ -155,8 +155,16 @@ fl_err fl_sha256_file_size(const char *path, char out[static 65],
 			   long long *size, struct fl_diag *d);
 /* FNV-1a over n bytes: for hash tables, never for security. */
 uint64_t fl_hash64(const void *p, size_t n);
-/* SHA-256 of bytes already in memory (what was parsed is what is hashed). */
-void fl_sha256_mem(const void *p, size_t n, char out[static 65]);
+/* SHA-256 of bytes already in memory (what was parsed is what is hashed);
+ * FL_E_NOMEM or FL_E_INTERNAL leave out empty. */
+fl_err fl_sha256_mem(const void *p, size_t n, char out[static 65]);
+/* SHA-256 of bytes as they stream by: begin (NULL: out of memory), add,
+ * and end, which writes 64 hex digits and frees the state (also a NULL
+ * one, saying FL_E_NOMEM). */
+struct fl_sha256;
+struct fl_sha256 *fl_sha256_begin(void);
+void fl_sha256_add(struct fl_sha256 *h, const void *p, size_t n);
+fl_err fl_sha256_end(struct fl_sha256 *h, char out[static 65]);
 
 /*
  * Files compiled into the binary by tools/embed_sql.py: the schema
@@ -165,6 +173,7 @@ void fl_sha256_mem(const void *p, size_t n, char out[static 65]);
 struct fl_migration {
 	int version;
 	const char *name;
+	const char *backend; /* "sqlite": that back end only; NULL: all */
 	const char *sql;
 };
 struct fl_datafile {

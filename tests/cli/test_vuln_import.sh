@@ -199,4 +199,28 @@ check "Nessus: the missing host's findings are not seen, none fixed" "true 0" \
 	"$([ "$gone" -ge 1 ] && [ "$gone" = "$(jf not_seen <n2.json)" ] && echo true) $(jf fixed <n2.json)"
 check "Nessus: the others unchanged" "$(( $(jf created <n1.json) - gone ))" "$(jf unchanged <n2.json)"
 check_exit "audit chain intact after all imports" 0 fl audit verify
+
+# --- identity and schema --------------------------------------------------
+check "a scan is identified by its report's SHA-256" \
+	"$(sha256sum s1.nessus | cut -d' ' -f1)" \
+	"$(fl vuln scans --scope weekly --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["sha256"])')"
+# Migration 6 rebuilds the finding table (its CHECKs without IN lists):
+# run it again over this database, full of findings, events and sightings
+fl vuln list --status all --json >before.json
+sqlite3 "$FIRSTLINE_DB" "SELECT COUNT(*) FROM finding_event; SELECT COUNT(*) FROM finding_scan" >links-before.txt
+sqlite3 "$FIRSTLINE_DB" "UPDATE setting SET value = '5' WHERE key = 'schema_version'"
+fl vuln list --status all --json >after.json
+check "migration 6: every finding as it was" "" "$(cmp before.json after.json 2>&1)"
+check "migration 6: events and sightings kept" "$(cat links-before.txt)" \
+	"$(sqlite3 "$FIRSTLINE_DB" "SELECT COUNT(*) FROM finding_event; SELECT COUNT(*) FROM finding_scan")"
+check "migration 6: schema 6, no dangling reference" "6|" \
+	"$(sqlite3 "$FIRSTLINE_DB" "SELECT value FROM setting WHERE key = 'schema_version'; PRAGMA foreign_key_check" | tr '\n' '|')"
+check "migration 6: a finding's insert builds no temporary table" 0 \
+	"$(sqlite3 "$FIRSTLINE_DB" "EXPLAIN INSERT INTO finding (scope, fkey, rule_id, asset_id, host, severity, status, status_at, first_seen, last_seen, first_scan_id, last_scan_id, created_at, updated_at) VALUES ('s', 'k', 1, 1, 'h', 'Low', 'open', 't', 't', 't', 1, 1, 't', 't')" | grep -c OpenEphemeral)"
+sqlite3 "$FIRSTLINE_DB" "UPDATE finding SET severity = 'Severe' WHERE id = 1" 2>sev.err
+check_grep "migration 6: a severity outside the list is still refused" \
+	"CHECK constraint failed" sev.err
+sqlite3 "$FIRSTLINE_DB" "UPDATE finding SET status = 'closed' WHERE id = 1" 2>st.err
+check_grep "migration 6: so is a status" "CHECK constraint failed" st.err
+check_exit "audit chain intact after the migration" 0 fl audit verify
 done_testing
