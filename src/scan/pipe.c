@@ -31,7 +31,13 @@
 
 #include "scan.h"
 
-#define RING 256
+#define RING 1024
+/* Bytes of events the ring may hold beyond the one being filled: a
+ * report of huge items (megabytes of plugin output each) waits on the
+ * consumer instead of filling every slot. */
+#define BUDGET ((size_t)8 << 20)
+/* A slot buffer above this, much larger than its event, is given back. */
+#define SLOT_KEEP ((size_t)256 << 10)
 
 enum ev_kind { EV_META, EV_HOST, EV_FINDING };
 
@@ -42,6 +48,7 @@ struct slot {
 	struct fl_scan_meta m;
 	char *mem;                 /* the event's strings, back to back */
 	size_t cap;
+	size_t bytes;              /* of mem the event uses */
 	char **ptrs;               /* vuln_ids.v then cwes.v */
 	size_t ptrs_cap;
 	struct fl_scan_loc *locs;
@@ -62,14 +69,16 @@ struct pipe {
 	 * consumer's, the others the reader's.  Neither side takes the lock
 	 * while the ring is neither full nor empty; the counters sit apart,
 	 * so the two cores do not fight over one cache line. */
-	alignas(64) atomic_size_t put;
-	alignas(64) atomic_size_t taken;
+	alignas(64) atomic_size_t put, bytes_put;
+	alignas(64) atomic_size_t taken, bytes_taken;
 	alignas(64) atomic_int put_waiting, take_waiting;
 	atomic_int done;           /* the reader has returned */
 	atomic_int stop;           /* the consumer failed: reader, give up */
 	/* the reader thread's side */
 	alignas(64) size_t put_local;  /* slots filled, published or not */
+	size_t bytes_local;        /* their bytes */
 	size_t taken_seen;         /* taken, as last read */
+	size_t bytes_seen;         /* bytes_taken, as last read */
 	const struct fl_scan_format *fmt;
 	struct fl_scan_src *src;
 	int drain;
@@ -77,6 +86,7 @@ struct pipe {
 	struct fl_diag d;
 	/* the consumer's side */
 	alignas(64) size_t taken_local; /* slots emptied, released or not */
+	size_t bytes_done;         /* their bytes */
 	size_t put_seen;           /* put, as last read */
 };
 
@@ -123,6 +133,14 @@ grow(void **p, size_t *cap, size_t need, size_t elem)
 	void *q;
 	size_t n = *cap ? *cap : 16;
 
+	/* one huge event must not keep its memory in the slot for ever */
+	if (*cap > SLOT_KEEP / elem && need < *cap / 4) {
+		if ((q = realloc(*p, need * elem)) == NULL)
+			return -1;
+		*p = q;
+		*cap = need;
+		return 0;
+	}
 	if (need <= *cap)
 		return 0;
 	while (n < need) {
@@ -181,6 +199,7 @@ copy_finding(struct slot *sl, const struct fl_finding *f)
 		return FL_E_NOMEM;
 
 	sl->kind = EV_FINDING;
+	sl->bytes = z.n;
 	sl->f = *f;
 	for (k = 0; k < FL_FF__N; k++) {
 		if (f->text[k] == NULL) {
@@ -234,6 +253,7 @@ copy_host(struct slot *sl, const struct fl_scan_host *h)
 	if (z.overflow || grow((void **)&sl->mem, &sl->cap, z.n ? z.n : 1, 1))
 		return FL_E_NOMEM;
 	sl->kind = EV_HOST;
+	sl->bytes = z.n;
 	sl->h = *h;
 	sl->h.host = put_str(sl, &off, h->host);
 	sl->h.ip = put_str(sl, &off, h->ip);
@@ -258,6 +278,7 @@ copy_meta(struct slot *sl, const struct fl_scan_meta *m)
 	if (z.overflow || grow((void **)&sl->mem, &sl->cap, z.n ? z.n : 1, 1))
 		return FL_E_NOMEM;
 	sl->kind = EV_META;
+	sl->bytes = z.n;
 	sl->m = *m;
 	sl->m.scanner = put_str(sl, &off, m->scanner);
 	sl->m.version = put_str(sl, &off, m->version);
@@ -286,13 +307,16 @@ wake(struct pipe *p, atomic_int *waiting, pthread_cond_t *cv)
 }
 
 /* The reader: make its filled slots the consumer's, and wake the
- * consumer once a batch of RING / 2 waits for it. */
+ * consumer once a batch of RING / 2 waits for it, or at once when the
+ * reader itself is about to sleep (the budget can stop it far short of
+ * a batch). */
 static void
-publish(struct pipe *p)
+publish(struct pipe *p, int sleeping)
 {
+	atomic_store(&p->bytes_put, p->bytes_local);
 	atomic_store(&p->put, p->put_local);
 	if (atomic_load(&p->take_waiting) &&
-	    p->put_local - atomic_load(&p->taken) >= RING / 2)
+	    (sleeping || p->put_local - atomic_load(&p->taken) >= RING / 2))
 		wake(p, &p->take_waiting, &p->can_take);
 }
 
@@ -300,24 +324,41 @@ publish(struct pipe *p)
  * The next free slot, waiting while the ring is full; NULL when the
  * consumer has stopped.  Only the reader calls it.
  */
+/*
+ * Whether the reader may fill another slot: one is free and the events
+ * the consumer holds stay within the budget (an empty ring takes any
+ * event, however large).
+ */
+static int
+room(struct pipe *p)
+{
+	size_t n = p->put_local - p->taken_seen;
+
+	return n < RING && (n == 0 || p->bytes_local -
+				      atomic_load(&p->bytes_taken) <= BUDGET);
+}
+
 static struct slot *
 slot_get(struct pipe *p)
 {
-	if (p->put_local - p->taken_seen == RING) {
+	if (p->put_local - p->taken_seen == RING ||
+	    p->bytes_local - p->bytes_seen > BUDGET) {
 		p->taken_seen = atomic_load(&p->taken);
-		if (p->put_local - p->taken_seen == RING) {
+		p->bytes_seen = atomic_load(&p->bytes_taken);
+		if (!room(p)) {
 			/* full: all of it the consumer's before sleeping */
-			publish(p);
+			publish(p, 1);
 			pthread_mutex_lock(&p->mu);
 			while (!atomic_load(&p->stop)) {
 				atomic_store(&p->put_waiting, 1);
 				p->taken_seen = atomic_load(&p->taken);
-				if (p->put_local - p->taken_seen < RING)
+				if (room(p))
 					break;
 				pthread_cond_wait(&p->can_put, &p->mu);
 			}
 			atomic_store(&p->put_waiting, 0);
 			pthread_mutex_unlock(&p->mu);
+			p->bytes_seen = atomic_load(&p->bytes_taken);
 		}
 	}
 	if (atomic_load_explicit(&p->stop, memory_order_relaxed))
@@ -329,9 +370,10 @@ slot_get(struct pipe *p)
 static void
 slot_put(struct pipe *p)
 {
+	p->bytes_local += p->ring[p->put_local % RING].bytes;
 	p->put_local++;
 	if (p->put_local % BATCH == 0)
-		publish(p);
+		publish(p, 0);
 }
 
 /* The consumer: give its emptied slots back, and wake the reader once
@@ -339,10 +381,12 @@ slot_put(struct pipe *p)
 static void
 release(struct pipe *p)
 {
+	atomic_store(&p->bytes_taken, p->bytes_done);
 	atomic_store(&p->taken, p->taken_local);
 	if (atomic_load(&p->put_waiting) &&
 	    (atomic_load(&p->stop) ||
-	     atomic_load(&p->put) - p->taken_local <= RING / 2))
+	     (atomic_load(&p->put) - p->taken_local <= RING / 2 &&
+	      atomic_load(&p->bytes_put) - p->bytes_done <= BUDGET / 2)))
 		wake(p, &p->put_waiting, &p->can_put);
 }
 
@@ -504,6 +548,7 @@ fl_scan_read_threaded(const struct fl_scan_format *fmt,
 				break;
 		}
 		rc = deliver(&p->ring[p->taken_local % RING], sink);
+		p->bytes_done += p->ring[p->taken_local % RING].bytes;
 		p->taken_local++;
 		if (rc != FL_OK) {
 			atomic_store(&p->stop, 1);

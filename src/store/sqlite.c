@@ -872,10 +872,14 @@ fl_store_open(const char *path, int create, struct fl_store **out,
 			 "PRAGMA page_size = 16384;"
 			 "PRAGMA journal_mode = WAL;"
 			 "PRAGMA synchronous = NORMAL;"
-			 /* a 24 MiB page cache: a large import's transaction
-			  * stays in memory instead of spilling page by page to
-			  * the WAL, and peak RSS stays well under 64 MiB */
-			 "PRAGMA cache_size = -24576;"
+			 /* a 4 MiB page cache: an import appends (findings
+			  * in rowid order, their keys host after host), so
+			  * the pages it needs again are few; the rest spill
+			  * to the WAL while the reader thread still parses,
+			  * instead of all at the commit that ends the import
+			  * (measured: 116 MB and 1 GB imports and re-imports
+			  * all faster than with 24 MiB) */
+			 "PRAGMA cache_size = -4096;"
 			 "PRAGMA temp_store = MEMORY;",
 			 NULL, NULL, NULL) != SQLITE_OK) {
 		rc = fl_diag_msg(d, FL_E_DB, "cannot open database '%s': %s",

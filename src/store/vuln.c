@@ -464,6 +464,7 @@ asset_for(struct fl_vuln_import *imp, const char *host, const char *ip,
 	struct smap_ent *e;
 	long long aid = 0;
 	size_t k, kn = 0;
+	int discovered;
 	fl_err rc;
 
 	key[0] = '\0';
@@ -486,7 +487,8 @@ asset_for(struct fl_vuln_import *imp, const char *host, const char *ip,
 		if (rc != FL_E_NOTFOUND)
 			return db_err(imp, rc);
 	}
-	if (k == 3) {
+	discovered = k == 3;
+	if (discovered) {
 		/* discovered: named by its DNS name when the report has one */
 		char *before = NULL, *after = NULL, obj[300];
 		const char *nm = fqdn && *fqdn ? fqdn : host && *host ? host : ip;
@@ -542,10 +544,25 @@ asset_for(struct fl_vuln_import *imp, const char *host, const char *ip,
 				return db_err(imp, FL_E_DB);
 		}
 		snprintf(obj, sizeof(obj), "asset:%s", name);
-		if ((rc = st_query_json(imp->st, &after,
-					"SELECT name, status, description FROM asset"
-					" WHERE id = ?", "i", aid)) != FL_OK)
-			return db_err(imp, rc);
+		{
+			/* the row as inserted, without reading it back */
+			struct fl_buf b;
+			struct fl_json j;
+
+			fl_buf_init(&b, 0);
+			fl_json_init(&j, &b, 0);
+			fl_json_obj_open(&j);
+			fl_json_key(&j, "name");
+			fl_json_str(&j, name);
+			fl_json_key(&j, "status");
+			fl_json_str(&j, "discovered");
+			fl_json_key(&j, "description");
+			fl_json_str(&j, "discovered by a scan");
+			fl_json_obj_close(&j);
+			if ((after = fl_buf_steal(&b)) == NULL)
+				return fl_diag_msg(imp->d, FL_E_NOMEM,
+						   "out of memory");
+		}
 		rc = fl_store_audit(imp->st, "asset.discover", obj, before, after);
 		free(after);
 		if (rc != FL_OK)
@@ -555,7 +572,9 @@ asset_for(struct fl_vuln_import *imp, const char *host, const char *ip,
 	if ((rc = smap_put(&imp->assets, key, &e)) != FL_OK)
 		return fl_diag_msg(imp->d, rc, "out of memory");
 	e->val = aid;
-	{
+	if (discovered) {
+		e->aux = 2; /* created just now: the default criticality */
+	} else {
 		long long c = 2;
 
 		if (st_query_int(imp->st, &c, "SELECT CASE WHEN conf >= integ AND"

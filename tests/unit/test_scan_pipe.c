@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -23,7 +24,9 @@
 
 struct plan {
 	int fail_at;            /* the reader fails before event i (-1 never) */
-	int produced;           /* events the reader handed on */
+	atomic_int produced;    /* events the reader handed on (read by the
+				 * consumer, to see how far ahead it is) */
+	size_t big;             /* every finding's evidence this long (0: varied) */
 };
 
 static struct plan plan;
@@ -38,7 +41,10 @@ is_host(int i)
 static void
 evidence_of(int i, char *buf, size_t cap)
 {
-	size_t n = (size_t)(i * 37) % (cap - 1), k;
+	size_t n = plan.big ? plan.big : (size_t)(i * 37) % 4999, k;
+
+	if (n >= cap)
+		n = cap - 1;
 
 	for (k = 0; k < n; k++)
 		buf[k] = (char)('a' + (i + (int)k) % 26);
@@ -49,7 +55,7 @@ static fl_err
 fake_read(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 	  struct fl_diag *d)
 {
-	static char ev[5000];
+	static char ev[1 << 20];
 	struct fl_scan_meta m = {"Fake", "1", "plan", NULL, NULL};
 	char name[32], got[16];
 	size_t n;
@@ -61,7 +67,7 @@ fake_read(struct fl_scan_src *src, const struct fl_scan_sink *sink,
 		return rc;
 	if ((rc = sink->meta(sink->ctx, &m)) != FL_OK)
 		return rc;
-	for (i = 0; i < EVENTS; i++) {
+	for (i = 0; i < (plan.big ? 300 : EVENTS); i++) {
 		if (i == plan.fail_at)
 			return fl_diag_msg(d, FL_E_SYNTAX, "bad event %d", i);
 		snprintf(name, sizeof(name), "h%d", i);
@@ -104,6 +110,7 @@ struct seen {
 	int stop_at;            /* the sink fails at event i (-1 never) */
 	int lag;                /* sleep now and then */
 	int bad;                /* first mismatch, or -1 */
+	int ahead;              /* most events the reader was in front */
 	unsigned long long bytes;
 };
 
@@ -149,10 +156,13 @@ on_host(void *ctx, const struct fl_scan_host *h)
 static fl_err
 on_finding(void *ctx, const struct fl_finding *f)
 {
-	static char ev[5000];
+	static char ev[1 << 20];
 	struct seen *s = ctx;
 	char want[32];
 	int i = s->next, ok;
+
+	if (atomic_load(&plan.produced) - i > s->ahead)
+		s->ahead = atomic_load(&plan.produced) - i;
 
 	if (i == s->stop_at)
 		return FL_E_DB;
@@ -228,6 +238,24 @@ test_whole_stream(void **state)
 	}
 }
 
+/* Findings of a megabyte each: the ring holds about 8 MB of them, not a
+ * thousand slots' worth. */
+static void
+test_large_events_bounded(void **state)
+{
+	struct seen s;
+	struct fl_diag d;
+
+	(void)state;
+	plan.big = 1 << 20;
+	assert_int_equal(run(&s, -1, -1, 1, &d), FL_OK);
+	plan.big = 0;
+	assert_int_equal(s.bad, -1);
+	assert_int_equal(s.next, 300);
+	assert_true(s.ahead >= 2);
+	assert_true(s.ahead <= 12);
+}
+
 static void
 test_sink_error_stops_reader(void **state)
 {
@@ -240,7 +268,7 @@ test_sink_error_stops_reader(void **state)
 	assert_int_equal(s.next, 777);
 	/* the reader stopped within a ring's length of the failure */
 	assert_true(plan.produced >= 777);
-	assert_true(plan.produced < 777 + 1024);
+	assert_true(plan.produced <= 777 + 1024 + 8);
 	assert_int_equal(run(&s, 0, -1, 1, &d), FL_E_DB);
 	assert_int_equal(s.next, 0);
 }
@@ -267,6 +295,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_whole_stream),
+		cmocka_unit_test(test_large_events_bounded),
 		cmocka_unit_test(test_sink_error_stops_reader),
 		cmocka_unit_test(test_reader_error_reaches_caller),
 	};
