@@ -1077,7 +1077,7 @@ const struct fl_cmd fl_cmds_vuln[] = {
 	 "in, for a credentialed check), otherwise not seen. A fixed or not "
 	 "seen finding that reappears is reopened with its history; a new "
 	 "severity is an update. Importing the same file again changes "
-	 "nothing.\n\n"
+	 "nothing: its SHA-256 identifies it (vuln scans --json shows it).\n\n"
 	 "Each file is one transaction: a bad report is refused with "
 	 "FILE:LINE:COL and exit 65, and nothing of it is stored.",
 	 import_opts, 1, -1, FL_CMD_JSON, run_import,
@@ -1085,7 +1085,8 @@ const struct fl_cmd fl_cmds_vuln[] = {
 	 "hosts, discovered, created, reopened, changed, fixed, not_seen, "
 	 "unchanged"},
 	{"vuln", "scans", "", "list imported scans",
-	 "Every imported report with what it changed.", scans_opts, 0, 0,
+	 "Every imported report with what it changed; --json adds the "
+	 "report's SHA-256.", scans_opts, 0, 0,
 	 FL_CMD_JSON, run_scans,
 	 "id, scope, format, source, name, scanned_at, imported_at, "
 	 "imported_by, items, hosts, created, reopened, changed, fixed, "

@@ -284,6 +284,10 @@ struct fl_vuln_import {
 	struct smap fresh;         /* asset id -> no finding in the scope before */
 	int scope_empty;           /* the scope had no finding before: every
 				    * asset is fresh and none can be absent */
+	/* Due dates of new findings without a KEV date, per priority: they
+	 * all start on scanned_at, fixed once the first finding is in
+	 * (started), before this is filled ("" until computed). */
+	char due_new[5][11];
 	/* The place of the last finding, and what it resolved to: a report
 	 * lists a host's findings together, so most findings need no key
 	 * built and no lookup for their asset. */
@@ -1029,7 +1033,15 @@ upsert(struct fl_vuln_import *imp, const struct fl_finding *f,
 	if (!x.found) {
 		status = f->status == FL_FS_FALSE_POSITIVE ? "false_positive"
 			 : f->status == FL_FS_FIXED ? "fixed" : "open";
-		fl_vuln_due(imp->scanned_at, prio, &imp->sla, rule->text, due);
+		if (rule->text == NULL && prio >= 1 && prio <= 4) {
+			if (imp->due_new[prio][0] == '\0')
+				fl_vuln_due(imp->scanned_at, prio, &imp->sla,
+					    NULL, imp->due_new[prio]);
+			memcpy(due, imp->due_new[prio], sizeof(due));
+		} else {
+			fl_vuln_due(imp->scanned_at, prio, &imp->sla,
+				    rule->text, due);
+		}
 		rc = st_insert(imp->st, &fid,
 				  "INSERT INTO finding (scope, fkey, rule_id, asset_id,"
 				  " host, port, protocol, path, component, component_version,"
