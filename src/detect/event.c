@@ -757,3 +757,68 @@ fl_event_parse_time(const char *p, size_t n, int64_t *sec, uint32_t *nsec)
 	*nsec = ns;
 	return 0;
 }
+
+/* ---- the evtx_dump shape ------------------------------------------------ */
+
+static int
+key_is(const char *k, size_t n, const char *s)
+{
+	return strlen(s) == n && memcmp(k, s, n) == 0;
+}
+
+void
+fl_evshape_step(int frame, const char *k, size_t n, struct fl_evstep *out)
+{
+	out->pre = out->post = "";
+	out->key = 0;
+	switch (frame) {
+	case FL_EF_TOP:
+		if (key_is(k, n, "Event")) {
+			out->frame = FL_EF_EVT;
+			return;
+		}
+		break;
+	case FL_EF_EVT:
+		if (key_is(k, n, "System"))
+			out->frame = FL_EF_SYS;
+		else if (key_is(k, n, "EventData"))
+			out->frame = FL_EF_DATA;
+		else if (key_is(k, n, "UserData"))
+			out->frame = FL_EF_UDATA;
+		else if (key_is(k, n, "#attributes"))
+			out->frame = FL_EF_SKIP;
+		else
+			break;
+		return;
+	case FL_EF_UDATA:
+		/* UserData's one child element holds the data */
+		out->frame = FL_EF_DATA;
+		return;
+	case FL_EF_SYS:
+	case FL_EF_DATA:
+		if (key_is(k, n, "#attributes")) {
+			out->frame = FL_EF_SKIP;
+			return;
+		}
+		out->frame = FL_EF_HOLD;
+		out->key = 1;
+		return;
+	case FL_EF_HOLD:
+		out->pre = "_";
+		if (key_is(k, n, "#attributes")) {
+			out->frame = FL_EF_ATTR;
+			return;
+		}
+		out->frame = FL_EF_HOLD;
+		out->key = 1;
+		return;
+	case FL_EF_SKIP:
+		out->frame = FL_EF_SKIP;
+		return;
+	default:
+		break;
+	}
+	out->frame = FL_EF_GEN;
+	out->key = 1;
+	out->post = ".";
+}

@@ -84,6 +84,26 @@ int fl_utf8_seq(const unsigned char *p, size_t n);
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t fl_days_from_civil(int64_t y, unsigned m, unsigned d);
 
+/*
+ * Field names of the evtx_dump JSON shape, which jsonl.c reads and evtx.c
+ * renders EVTX records into (event.c): Event.System.X and
+ * Event.EventData.X are X, a nested element X.Y is X_Y, its attributes
+ * X_ and its text X, and anything else keeps its dotted path.  A reader
+ * walks the objects with a frame each; fl_evshape_step tells, for an
+ * object found under key K in FRAME, the frame it opens and what to add
+ * to the field-name path: pre, then K itself when key is set, then post.
+ */
+enum fl_evframe {
+	FL_EF_TOP, FL_EF_GEN, FL_EF_EVT, FL_EF_UDATA, FL_EF_SYS, FL_EF_DATA,
+	FL_EF_HOLD, FL_EF_ATTR, FL_EF_SKIP
+};
+struct fl_evstep {
+	int frame;
+	const char *pre, *post; /* "" or one character */
+	int key;
+};
+void fl_evshape_step(int frame, const char *k, size_t n, struct fl_evstep *out);
+
 /* Compressed input (zstream.c). */
 enum { FL_Z_NONE, FL_Z_GZIP, FL_Z_ZSTD };
 struct fl_zs;

@@ -1394,9 +1394,6 @@ parse_fragment(struct bx *b, size_t *pos, size_t lim, int32_t parent,
 
 /* ---- flattening: the evtx_dump shape named by jsonl.c's rules ---------- */
 
-enum frame { F_TOP, F_GEN, F_EVT, F_UDATA, F_SYS, F_DATA, F_HOLD, F_ATTR,
-	     F_SKIP };
-
 struct em {
 	struct evtx *x;
 	struct fl_reader *r;
@@ -1425,60 +1422,19 @@ path_put(struct em *m, const char *p, size_t n)
 	return 0;
 }
 
-/* The frame of an object under K in FRAME; extends the path (as jsonl.c's
- * descend()). */
+/* The frame of an object under K in FRAME; extends the path. */
 static int
 descend(struct em *m, int frame, const struct key *k, int *nf)
 {
-	switch (frame) {
-	case F_TOP:
-		if (KEYIS(k, "Event")) {
-			*nf = F_EVT;
-			return 0;
-		}
-		break;
-	case F_EVT:
-		if (KEYIS(k, "System"))
-			*nf = F_SYS;
-		else if (KEYIS(k, "EventData"))
-			*nf = F_DATA;
-		else if (KEYIS(k, "UserData"))
-			*nf = F_UDATA;
-		else if (KEYIS(k, "#attributes"))
-			*nf = F_SKIP;
-		else
-			break;
-		return 0;
-	case F_UDATA:
-		*nf = F_DATA;
-		return 0;
-	case F_SYS:
-	case F_DATA:
-		if (KEYIS(k, "#attributes")) {
-			*nf = F_SKIP;
-			return 0;
-		}
-		*nf = F_HOLD;
-		return path_put(m, k->p, k->n);
-	case F_HOLD:
-		if (KEYIS(k, "#attributes")) {
-			*nf = F_ATTR;
-			return path_put(m, "_", 1);
-		}
-		*nf = F_HOLD;
-		if (path_put(m, "_", 1))
-			return -1;
-		return path_put(m, k->p, k->n);
-	case F_SKIP:
-		*nf = F_SKIP;
-		return 0;
-	default:
-		break;
-	}
-	*nf = F_GEN;
-	if (path_put(m, k->p, k->n))
+	struct fl_evstep st;
+
+	fl_evshape_step(frame, k->p, k->n, &st);
+	*nf = st.frame;
+	if ((st.pre[0] && path_put(m, st.pre, 1)) ||
+	    (st.key && path_put(m, k->p, k->n)) ||
+	    (st.post[0] && path_put(m, st.post, 1)))
 		return -1;
-	return path_put(m, ".", 1);
+	return 0;
 }
 
 /* A scalar under K in FRAME (as jsonl.c's emit()). */
@@ -1492,9 +1448,9 @@ emit(struct em *m, int frame, const struct key *k, const char *v, size_t vn,
 	size_t n;
 	char *o;
 
-	if (frame == F_SKIP)
+	if (frame == FL_EF_SKIP)
 		return 0;
-	if (frame == F_HOLD && KEYIS(k, "#text")) {
+	if (frame == FL_EF_HOLD && KEYIS(k, "#text")) {
 		if ((o = room(r, m->plen)) == NULL)
 			return limit(m->x, "record too large");
 		memcpy(o, r->path, m->plen);
@@ -1514,7 +1470,7 @@ emit(struct em *m, int frame, const struct key *k, const char *v, size_t vn,
 			name = o;
 		}
 	} else {
-		size_t sep = frame == F_HOLD;
+		size_t sep = frame == FL_EF_HOLD;
 
 		if (k->n + sep > r->o.max_name - m->plen)
 			return limit(m->x, "field name too long");
@@ -1791,7 +1747,7 @@ decode(struct fl_reader *r, struct evtx *x, size_t start, size_t end,
 	m.x = x;
 	m.r = r;
 	m.plen = 0;
-	if (elem_value(&m, 0, &x->nodes[0].name, F_TOP, 0))
+	if (elem_value(&m, 0, &x->nodes[0].name, FL_EF_TOP, 0))
 		return -1;
 	stamp(r, ev, id, ft, &rec);
 	fl_r_finish(r, ev, (unsigned long)rec);

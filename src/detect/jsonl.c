@@ -28,9 +28,6 @@
  */
 #include "event_int.h"
 
-enum frame { F_TOP, F_GEN, F_EVT, F_UDATA, F_SYS, F_DATA, F_HOLD, F_ATTR,
-	     F_SKIP };
-
 struct jp {
 	struct fl_reader *r;
 	const unsigned char *b, *p, *e; /* record start, cursor, window end */
@@ -366,55 +363,15 @@ path_put(struct jp *j, const char *p, size_t n)
 static int
 descend(struct jp *j, int frame, const struct fl_slice *k, int *nf)
 {
-	switch (frame) {
-	case F_TOP:
-		if (keyis(k, "Event")) {
-			*nf = F_EVT;
-			return 0;
-		}
-		break;
-	case F_EVT:
-		if (keyis(k, "System"))
-			*nf = F_SYS;
-		else if (keyis(k, "EventData"))
-			*nf = F_DATA;
-		else if (keyis(k, "UserData"))
-			*nf = F_UDATA;
-		else if (keyis(k, "#attributes"))
-			*nf = F_SKIP;
-		else
-			break;
-		return 0;
-	case F_UDATA:
-		*nf = F_DATA; /* UserData's one child element holds the data */
-		return 0;
-	case F_SYS:
-	case F_DATA:
-		if (keyis(k, "#attributes")) {
-			*nf = F_SKIP;
-			return 0;
-		}
-		*nf = F_HOLD;
-		return path_put(j, k->p, k->n);
-	case F_HOLD:
-		if (keyis(k, "#attributes")) {
-			*nf = F_ATTR;
-			return path_put(j, "_", 1);
-		}
-		*nf = F_HOLD;
-		if (path_put(j, "_", 1))
-			return -1;
-		return path_put(j, k->p, k->n);
-	case F_SKIP:
-		*nf = F_SKIP;
-		return 0;
-	default:
-		break;
-	}
-	*nf = F_GEN;
-	if (path_put(j, k->p, k->n))
+	struct fl_evstep st;
+
+	fl_evshape_step(frame, k->p, k->n, &st);
+	*nf = st.frame;
+	if ((st.pre[0] && path_put(j, st.pre, 1)) ||
+	    (st.key && path_put(j, k->p, k->n)) ||
+	    (st.post[0] && path_put(j, st.post, 1)))
 		return -1;
-	return path_put(j, ".", 1);
+	return 0;
 }
 
 static int
@@ -425,16 +382,16 @@ emit(struct jp *j, int frame, const struct fl_slice *k,
 	const char *name;
 	size_t n;
 
-	if (frame == F_SKIP)
+	if (frame == FL_EF_SKIP)
 		return 0;
-	if (frame == F_HOLD && keyis(k, "#text")) {
+	if (frame == FL_EF_HOLD && keyis(k, "#text")) {
 		name = fl_r_scratch(r, r->path, j->plen);
 		n = j->plen;
 	} else if (j->plen == 0) {
 		name = k->p;
 		n = k->n;
 	} else {
-		size_t sep = frame == F_HOLD;
+		size_t sep = frame == FL_EF_HOLD;
 
 		if (k->n + sep > r->o.max_name - j->plen) {
 			j->limit = 1;
@@ -708,7 +665,7 @@ fl_jsonl_next(struct fl_reader *r, struct fl_event *ev, struct fl_diag *d)
 		j.col0 = r->col;
 		r->nfields = 0;
 		r->scrlen = 0;
-		if (obj(&j, F_TOP, 1) == 0) {
+		if (obj(&j, FL_EF_TOP, 1) == 0) {
 			unsigned long line = r->line;
 
 			stamp(r, ev);
