@@ -704,10 +704,12 @@ fk_check(struct fl_store *st, const char *name)
 		return db_fail(st, name);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
+		const char *child = (const char *)sqlite3_column_text(s, 0);
+		const char *parent = (const char *)sqlite3_column_text(s, 2);
+
 		snprintf(st->errmsg, sizeof st->errmsg, "%s: a row of %s points"
-			 " at a missing row of %s", name,
-			 (const char *)sqlite3_column_text(s, 0),
-			 (const char *)sqlite3_column_text(s, 2));
+			 " at a missing row of %s", name, child ? child : "?",
+			 parent ? parent : "?");
 		sqlite3_finalize(s);
 		return FL_E_DB;
 	}
