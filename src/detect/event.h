@@ -128,6 +128,10 @@ struct fl_reader_opts {
 	int year;
 	time_t ref_time;
 	long utc_offset;    /* syslog: seconds east of UTC of undated stamps */
+	/* EVTX from memory: the offset of the bytes in their file, so that a
+	   run of chunks cut from a large file names its chunks by their place
+	   in the file (chunk 40, offset 2625536), not in the run */
+	unsigned long long base;
 	/* fd mode: HEAD_N bytes already read from the fd (a pipe whose first
 	   bytes fl_input_walk() looked at), read before the fd; borrowed */
 	const void *head;

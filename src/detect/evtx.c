@@ -121,8 +121,8 @@ struct xtmpl {
 
 struct evtx {
 	const unsigned char *ck; /* the chunk being read */
-	unsigned long long cno;  /* its index in the input */
-	unsigned long long coff; /* its offset in the input */
+	unsigned long long cno;  /* its index in the file (for messages) */
+	unsigned long long coff; /* its offset in the file (for messages) */
 	uint32_t cgen;           /* bumped per chunk: retires the caches */
 	size_t rec, recend;      /* next record; end of the records */
 	int state, have;
@@ -1840,6 +1840,17 @@ want(struct fl_reader *r, size_t n, struct fl_diag *d)
 	return 0;
 }
 
+/* Input that starts with a chunk, not the file header: a run of chunks,
+ * numbered from where it lies in its file (reader option base). */
+static enum fl_read
+run_start(struct fl_reader *r, struct evtx *x)
+{
+	x->coff = r->o.base;
+	x->cno = r->o.base >= EVTX_HDR ?
+		 (r->o.base - EVTX_HDR) / EVTX_CHUNK : 0;
+	return FL_READ_OK;
+}
+
 /* The file header (or a first chunk) at the start of the input. */
 static enum fl_read
 start(struct fl_reader *r, struct evtx *x, struct fl_diag *d)
@@ -1862,7 +1873,7 @@ start(struct fl_reader *r, struct evtx *x, struct fl_diag *d)
 		return FL_READ_OK;
 	}
 	if (n >= 8 && memcmp(p, "ElfChnk", 8) == 0)
-		return FL_READ_OK;
+		return run_start(r, x);
 	if (n >= 8 && all_zero(p, 8)) {
 		/* a run of chunks that starts with an unused one */
 		if (x->window) {
@@ -1872,7 +1883,7 @@ start(struct fl_reader *r, struct evtx *x, struct fl_diag *d)
 			n = r->end - r->start;
 		}
 		if (n >= EVTX_CHUNK && all_zero(p, EVTX_CHUNK))
-			return FL_READ_OK;
+			return run_start(r, x);
 	}
 	if (n < 8 || memcmp(p, "ElfFile", 8) != 0) {
 		x->state = S_END;

@@ -61,6 +61,7 @@ struct block {
 	struct block *next;
 	char *data;
 	size_t len;
+	unsigned long long off; /* where data lies in the file */
 	int mapped;            /* data lies in the file's mapping (not owned) */
 	int state;
 	struct fl_buf out;     /* serialized results */
@@ -216,6 +217,7 @@ run_block(struct fl_detect *dt, struct fl_match_ctx *mc, struct block *b,
 	struct fl_reader_stats rs;
 
 	fl_diag_clear(&d);
+	ro.base = b->off;
 	/* syslog: lines that hold no literal any rule needs are not parsed */
 	if (fmt == FL_FMT_SYSLOG &&
 	    fl_match_linefilter(dt->m, mc, FL_FAM_SYSLOG, b->data, b->len)) {
@@ -751,6 +753,7 @@ run_parallel(struct fl_detect *dt, int fd, const char *path,
 					cut = end - mpos;
 				b->data = map + mpos;
 				b->len = cut;
+				b->off = mpos;
 				b->mapped = 1;
 				mpos += cut;
 				done = mpos;
@@ -765,6 +768,8 @@ run_parallel(struct fl_detect *dt, int fd, const char *path,
 			}
 			if (ncarry)
 				memcpy(buf, carry, ncarry);
+			/* the carried bytes were the end of what was read */
+			b->off = done - ncarry;
 			got = read_full(fd, buf + ncarry, want);
 			if (got < 0) {
 				free(buf);

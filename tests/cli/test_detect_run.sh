@@ -183,4 +183,22 @@ check "one PW Guessing alert from 192.168.198.149 counting 3,558 failures" \
 a=[json.loads(l) for l in open("out.txt")]
 g=[x for x in a if x["title"] == "PW Guessing"]
 print(g[0]["title"], g[0]["group"]["IpAddress"], g[0]["count"], len(g))')"
+
+# A broken chunk of a large EVTX file, read in runs of chunks on several
+# threads (64 KiB blocks here): the message names the chunk by its place
+# in the file, as a whole-file read does
+app=$FL_CORPUS/evtx/hayabusa-sample-evtx/DeepBlueCLI/many-events-application.evtx
+python3 -c 'import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[4096 + 2 * 65536 + 1000] ^= 0xff   # inside chunk 2
+open("bad.evtx", "wb").write(d)' "$app"
+want="chunk 2 (offset 135168): records checksum mismatch"
+fl detect run --rules "$fx/rules" bad.evtx >/dev/null 2>whole.err
+check_grep "broken chunk, whole file: its number and offset" "$want" whole.err
+FIRSTLINE_DETECT_BLOCK=65536 fl detect run --threads 2 --rules "$fx/rules" \
+	bad.evtx >/dev/null 2>runs.err
+check_grep "broken chunk, runs of chunks on 2 threads: the same" "$want" runs.err
+FIRSTLINE_DETECT_BLOCK=65536 fl detect run --threads 2 --input-format evtx \
+	--rules "$fx/rules" - <bad.evtx >/dev/null 2>pipe.err
+check_grep "broken chunk, runs read from a pipe: the same" "$want" pipe.err
 done_testing
