@@ -958,6 +958,80 @@ follow_cut(enum fl_format fmt, const char *p, size_t n)
 	return cut_point(fmt, p, n, 0);
 }
 
+/* What makes auditd lines one event: the node (empty without one) and the
+ * audit(SECONDS.MILLIS:SERIAL) stamp. */
+struct akey {
+	const char *node, *stamp;
+	size_t nn, sn;
+};
+
+/* The key of the line p (n bytes, no newline); 0 when it is no record. */
+static int
+audit_key(const char *p, size_t n, struct akey *k)
+{
+	const char *s = memmem(p, n, "msg=audit(", 10), *e, *sp;
+
+	if (s == NULL || (e = memchr(s, ')', n - (size_t)(s - p))) == NULL)
+		return 0;
+	k->stamp = s;
+	k->sn = (size_t)(e - s);
+	k->node = p;
+	k->nn = 0;
+	if (n > 5 && memcmp(p, "node=", 5) == 0 &&
+	    (sp = memchr(p, ' ', (size_t)(s - p))) != NULL)
+		k->nn = (size_t)(sp - p);
+	return 1;
+}
+
+static int
+audit_same(const struct akey *a, const struct akey *b)
+{
+	return a->sn == b->sn && memcmp(a->stamp, b->stamp, a->sn) == 0 &&
+	       a->nn == b->nn && memcmp(a->node, b->node, a->nn) == 0;
+}
+
+/*
+ * auditd: the records of one event share one stamp, and auditd writes
+ * them one by one, so a follow read can fall between them.  Where the
+ * whole lines of p (n bytes, ending in a newline) end in an event that no
+ * EOE record closed, the cut is before that event's first line: it is
+ * read with the records that complete it, or once the file has been
+ * quiet for a while (run_follow).
+ */
+static size_t
+audit_hold_cut(const char *p, size_t n)
+{
+	const char *ls;
+	struct akey last, k;
+
+	if (n == 0)
+		return 0;
+	/* the last line, without its newline */
+	ls = p + n - 1;
+	while (ls > p && ls[-1] != '\n')
+		ls--;
+	if (!audit_key(ls, (size_t)(p + n - 1 - ls), &last))
+		return n;
+	{
+		/* the record's type follows the node, if any */
+		const char *t = ls + (last.nn ? last.nn + 1 : 0);
+
+		if ((size_t)(last.stamp - t) >= 9 && memcmp(t, "type=EOE ", 9) == 0)
+			return n;
+	}
+	/* back over the lines of the same event */
+	while (ls > p) {
+		const char *q = ls - 1, *qs = q; /* q: the newline before */
+
+		while (qs > p && qs[-1] != '\n')
+			qs--;
+		if (!audit_key(qs, (size_t)(q - qs), &k) || !audit_same(&k, &last))
+			break;
+		ls = qs;
+	}
+	return (size_t)(ls - p);
+}
+
 /* Match the whole records of one batch of a followed file. */
 static fl_err
 follow_batch(struct fl_detect *dt, struct fl_match_ctx *mc, const char *p,
@@ -1026,7 +1100,7 @@ run_follow(struct fl_detect *dt, int fd, const char *path, enum fl_format fmt,
 	size_t cap = dt->o.reader.max_record ? dt->o.reader.max_record : 1 << 20;
 	size_t len = 0;
 	char *buf;
-	int own = -1, idle = 0;
+	int own = -1, idle = 0, quiet = 0;
 	off_t pos = 0;
 	time_t last_wall = 0;
 	fl_err rc = FL_OK;
@@ -1055,7 +1129,13 @@ run_follow(struct fl_detect *dt, int fd, const char *path, enum fl_format fmt,
 		}
 		pos += got;
 		len += (size_t)got;
+		if (got > 0)
+			quiet = 0;
 		cut = follow_cut(fmt, buf, len);
+		/* an auditd event not closed yet waits for its other records,
+		 * a second at most (five quiet polls) */
+		if (fmt == FL_FMT_AUDITD && quiet < 5)
+			cut = audit_hold_cut(buf, cut);
 		if (cut == 0 && len == cap) {
 			/* a record longer than the limit: let the reader
 			 * refuse it and go on after it */
@@ -1088,6 +1168,7 @@ run_follow(struct fl_detect *dt, int fd, const char *path, enum fl_format fmt,
 			struct stat now, byname;
 
 			nanosleep(&ts, NULL);
+			quiet++;
 			if (fd == 0 || fstat(fd, &now) != 0)
 				continue;
 			if (now.st_size < pos) {

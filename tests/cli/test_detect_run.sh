@@ -169,6 +169,44 @@ for l in open("tail.txt"):
     a = json.loads(l); print(a["title"], a["count"])' | tr '\n' ';')"
 check_grep "tail: the summary counts the lines read" "1 file, 14 events" tail.err
 
+# detect tail over an audit log: auditd writes an event's records one by
+# one, and a read that falls between them must not cut the event in two;
+# an event no EOE record closes is read once the file has been quiet
+cat > wget.yml <<'EOF'
+title: wget run by a user
+id: 5d7c1b6e-2f0a-4c3e-9a51-0e6f2b7d9c11
+status: test
+logsource:
+  product: linux
+  service: auditd
+detection:
+  selection:
+    comm: wget
+    a0: wget
+  condition: selection
+level: high
+EOF
+sys='type=SYSCALL msg=audit(1764000000.100:%d): arch=c000003e syscall=59 success=yes exit=0 a0=55 items=2 ppid=100 pid=%d auid=1000 uid=1000 comm="wget" exe="/usr/bin/wget" key=(null)\n'
+exe='type=EXECVE msg=audit(1764000000.100:%d): argc=2 a0="wget" a1="http://203.0.113.7/x"\n'
+: > live.audit
+"$FIRSTLINE" detect tail --input-format auditd --rules wget.yml live.audit \
+	> atail.txt 2> atail.err &
+pid=$!
+sleep 1
+printf "$sys" 501 201 >> live.audit
+sleep 0.5
+printf "$exe" 501 >> live.audit
+printf 'type=EOE msg=audit(1764000000.100:501): \n' >> live.audit
+printf "$sys$exe" 502 202 502 >> live.audit
+sleep 2.5
+kill -INT $pid 2>/dev/null
+wait $pid
+check "tail: an audit event written in two parts is one event; an unclosed last one is read when quiet" \
+	"1 4 " "$(python3 -c 'import json
+for l in open("atail.txt"):
+    a = json.loads(l); print(a["record"], end=" ")' 2>&1; true)"
+check_grep "tail: two audit events, not three" "1 file, 2 events" atail.err
+
 if ! have_corpus; then
 	skip "password guessing over EVTX" "skipped: no corpus"
 	done_testing
