@@ -10,8 +10,10 @@
  *  - a bad record has a position inside the input (line and column);
  *  - reading goes on after each bad record up to the end: every call
  *    consumes input, so there are never more results than bytes + 1;
- *  - key lookups agree with the fields: fl_event_get(k) is the first field
- *    with key k, and the ->next chain visits fields of that key only.
+ *  - key lookups agree with the fields: a field's key is its name's (or,
+ *    for a name with blanks such as "Threat Name", that name without
+ *    them), fl_event_get(k) is the first field with key k, and the ->next
+ *    chain visits fields of that key only.
  */
 #include "detect/event_int.h"
 
@@ -22,6 +24,26 @@ check(int cond)
 {
 	if (!cond)
 		abort();
+}
+
+/* The key a field named (p, n) must carry. */
+static unsigned
+name_key(const struct fl_keys *k, const char *p, size_t n)
+{
+	char squeezed[128], *q = squeezed;
+	const char *e = p + n;
+	unsigned key = fl_keys_find(k, p, n);
+
+	if (key != FL_KEY_NONE || n >= sizeof squeezed)
+		return key;
+	while (p < e) {
+		if (*p != ' ')
+			*q++ = *p;
+		p++;
+	}
+	if (q == squeezed || (size_t)(q - squeezed) == n)
+		return FL_KEY_NONE;
+	return fl_keys_find(k, squeezed, (size_t)(q - squeezed));
 }
 
 static int
@@ -88,7 +110,7 @@ fuzz_event(enum fl_format fmt, const uint8_t *data, size_t size)
 			check(f->value.p != NULL);
 			check(fl_r_owns(r, f->value.p, f->value.n));
 			check(f->type <= FL_V_NULL);
-			check(f->key == fl_keys_find(k, f->name.p, f->name.n));
+			check(f->key == name_key(k, f->name.p, f->name.n));
 			if (f->key == FL_KEY_NONE)
 				continue;
 			g = fl_event_get(&ev, f->key);
