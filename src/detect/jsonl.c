@@ -28,6 +28,10 @@
  */
 #include "event_int.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 struct jp {
 	struct fl_reader *r;
 	const unsigned char *b, *p, *e; /* record start, cursor, window end */
@@ -240,6 +244,23 @@ str(struct jp *j, struct fl_slice *out)
 	int l;
 
 	for (;;) {
+#ifdef __SSE2__
+		/* sixteen bytes at a time: a signed compare below 0x20 finds
+		 * controls and non-ASCII (0x80 and up) alike */
+		while (e - p >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+			int mask = _mm_movemask_epi8(_mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+					     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+				_mm_cmplt_epi8(x, _mm_set1_epi8(0x20))));
+
+			if (mask != 0) {
+				p += __builtin_ctz((unsigned)mask);
+				break;
+			}
+			p += 16;
+		}
+#endif
 		/* eight bytes without '"', '\\', controls or non-ASCII */
 		while (e - p >= 8) {
 			uint64_t x, q, b, t;
