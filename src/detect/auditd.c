@@ -615,31 +615,6 @@ chomp(const char *p, size_t n)
 	return n && p[n - 1] == '\r' ? n - 1 : n;
 }
 
-/* Skip the rest of an over-long line. */
-static enum fl_read
-skip_line(struct fl_reader *r, struct fl_diag *d)
-{
-	struct fl_diag io;
-	int f;
-
-	for (;;) {
-		const char *p = r->buf + r->start, *e = r->buf + r->end;
-		const char *nl = memchr(p, '\n', (size_t)(e - p));
-
-		if (nl) {
-			fl_r_consume(r, (size_t)(nl + 1 - p));
-			return FL_READ_BAD;
-		}
-		fl_r_consume(r, (size_t)(e - p));
-		if ((f = fl_r_fill(r, &io)) < 0) {
-			*d = io;
-			return FL_READ_FATAL;
-		}
-		if (f == 0)
-			return FL_READ_BAD;
-	}
-}
-
 /* The event of the lines in window[start, start + gend). */
 static enum fl_read
 build(struct fl_reader *r, size_t gend, struct fl_event *ev,
@@ -721,7 +696,7 @@ fl_auditd_next(struct fl_reader *r, struct fl_event *ev, struct fl_diag *d)
 				    "line longer than %zu bytes: skipped",
 				    r->o.max_record);
 			if (rc == 0)
-				return skip_line(r, d);
+				return fl_r_skip_line(r, d);
 			fl_r_consume(r, next);
 			return FL_READ_BAD;
 		}

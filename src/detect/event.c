@@ -822,3 +822,27 @@ fl_evshape_step(int frame, const char *k, size_t n, struct fl_evstep *out)
 	out->key = 1;
 	out->post = ".";
 }
+
+enum fl_read
+fl_r_skip_line(struct fl_reader *r, struct fl_diag *d)
+{
+	struct fl_diag io;
+	int f;
+
+	for (;;) {
+		const char *p = r->buf + r->start, *e = r->buf + r->end;
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+
+		if (nl) {
+			fl_r_consume(r, (size_t)(nl + 1 - p));
+			return FL_READ_BAD;
+		}
+		fl_r_consume(r, (size_t)(e - p));
+		if ((f = fl_r_fill(r, &io)) < 0) {
+			*d = io;
+			return FL_READ_FATAL;
+		}
+		if (f == 0)
+			return FL_READ_BAD;
+	}
+}

@@ -74,6 +74,10 @@ int fl_r_field(struct fl_reader *r, const char *name, size_t nn,
 void fl_r_finish(struct fl_reader *r, struct fl_event *ev, unsigned long line);
 /* Consume N bytes of the window, counting the lines they hold. */
 void fl_r_consume(struct fl_reader *r, size_t n);
+/* Skip the rest of an over-long line, up to its newline or the end of the
+ * input: FL_READ_BAD (the line was refused), or FL_READ_FATAL with d set
+ * when reading fails. */
+enum fl_read fl_r_skip_line(struct fl_reader *r, struct fl_diag *d);
 /* Whether [p, p+n) lies inside the reader's input window or scratch: the
  * fuzz harnesses' invariant. */
 int fl_r_owns(const struct fl_reader *r, const char *p, size_t n);

@@ -303,31 +303,6 @@ room(struct fl_reader *r, size_t n)
 	return n <= r->scrcap - r->scrlen ? r->scr + r->scrlen : NULL;
 }
 
-static size_t
-put_cp(char *o, uint32_t cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xE0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /*
  * N UTF-16LE units at S as UTF-8 at O, which has room for 3 * N bytes (a
  * pair of units gives 4 bytes, a lone surrogate 3).  Stops at a NUL unit
@@ -380,7 +355,7 @@ u16_utf8(char *o, const unsigned char *s, size_t n, int stop, size_t *end)
 				c = 0xFFFD;
 		} else if (c >= 0xD800 && c <= 0xDFFF)
 			c = 0xFFFD;
-		o += put_cp(o, c);
+		o += fl_utf8_put(c, o);
 	}
 	if (end)
 		*end = i;
@@ -405,9 +380,9 @@ ansi_utf8(char *o, const unsigned char *s, size_t n, size_t *end)
 		if (s[i] < 0x80)
 			*o++ = (char)s[i];
 		else if (s[i] < 0xA0)
-			o += put_cp(o, cp1252[s[i] - 0x80]);
+			o += fl_utf8_put(cp1252[s[i] - 0x80], o);
 		else
-			o += put_cp(o, s[i]);
+			o += fl_utf8_put(s[i], o);
 	}
 	if (end)
 		*end = i < n ? i + 1 : i;
@@ -1147,7 +1122,7 @@ parse_piece(struct bx *b, size_t *pos, size_t lim, struct vlist *t,
 			c = 0xFFFD;
 		if ((o = room(r, 4)) == NULL)
 			return limit(x, "record too large");
-		return add_scr(x, r, t, put_cp(o, c), FL_V_STR, 0);
+		return add_scr(x, r, t, fl_utf8_put(c, o), FL_V_STR, 0);
 	}
 	case 0x09: { /* entity reference: the five XML entities */
 		static const char *const ent[] = {"lt", "<", "gt", ">", "amp",

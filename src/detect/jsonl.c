@@ -120,31 +120,6 @@ hex4(const unsigned char *p, const unsigned char *e)
 	return v;
 }
 
-static size_t
-put_utf8(char *o, unsigned long cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xE0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /*
  * The rest of a string that has an escape at p: decoded into scratch.
  * Decoded text is never longer than its source, so the room check is done
@@ -224,7 +199,7 @@ str_slow(struct jp *j, const unsigned char *s, const unsigned char *p,
 				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 				p += 6;
 			}
-			o += put_utf8(o, (unsigned long)cp);
+			o += fl_utf8_put((unsigned long)cp, o);
 			p += 6;
 			continue;
 		default:

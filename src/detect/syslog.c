@@ -990,31 +990,6 @@ parse_line(struct fl_reader *r, const char *lp, size_t n, unsigned long line,
 	return FL_READ_OK;
 }
 
-/* Skip the rest of an over-long line. */
-static enum fl_read
-skip_line(struct fl_reader *r, struct fl_diag *d)
-{
-	struct fl_diag io;
-	int f;
-
-	for (;;) {
-		const char *p = r->buf + r->start, *e = r->buf + r->end;
-		const char *nl = memchr(p, '\n', (size_t)(e - p));
-
-		if (nl) {
-			fl_r_consume(r, (size_t)(nl + 1 - p));
-			return FL_READ_BAD;
-		}
-		fl_r_consume(r, (size_t)(e - p));
-		if ((f = fl_r_fill(r, &io)) < 0) {
-			*d = io;
-			return FL_READ_FATAL;
-		}
-		if (f == 0)
-			return FL_READ_BAD;
-	}
-}
-
 enum fl_read
 fl_syslog_next(struct fl_reader *r, struct fl_event *ev, struct fl_diag *d)
 {
@@ -1035,7 +1010,7 @@ fl_syslog_next(struct fl_reader *r, struct fl_event *ev, struct fl_diag *d)
 				fl_diag_set(d, FL_E_LIMIT, r->source, r->line, 1,
 					    "line longer than %zu bytes: skipped",
 					    r->o.max_record);
-				return skip_line(r, d);
+				return fl_r_skip_line(r, d);
 			}
 			if (!r->eof) {
 				scanned = avail;

@@ -125,6 +125,10 @@ fl_err fl_json_escape(struct fl_buf *b, const char *s, size_t n);
 /* Strings. */
 /* Copy at most dstsz-1 bytes and NUL-terminate; returns strlen(src). */
 size_t fl_strlcpy(char *dst, const char *src, size_t dstsz);
+/* Code point cp (below 0x110000; surrogates too, for callers that carry
+ * UTF-16's lone ones along) as UTF-8 into out, which has room for the
+ * bytes it takes; the byte count, 1 to 4. */
+size_t fl_utf8_put(unsigned long cp, char *out);
 /* malloc'ed copy; NULL on allocation failure or NULL input. */
 char *fl_strdup(const char *s);
 char *fl_strndup(const char *s, size_t n);

@@ -143,6 +143,39 @@ test_err_exit(void **state)
 	assert_int_equal(fl_err_exit(FL_E_DB), 74);
 }
 
+/* One UTF-8 encoder for the JSON, EVTX and scanner readers: every length,
+ * and a lone surrogate as EVTX carries it along. */
+static void
+test_utf8_put(void **state)
+{
+	static const struct {
+		unsigned long cp;
+		const char *want;
+	} cases[] = {
+		{0x41, "A"},
+		{0x7F, "\x7F"},
+		{0x80, "\xC2\x80"},
+		{0xE9, "\xC3\xA9"},
+		{0x7FF, "\xDF\xBF"},
+		{0x800, "\xE0\xA0\x80"},
+		{0x20AC, "\xE2\x82\xAC"},
+		{0xD800, "\xED\xA0\x80"},
+		{0xFFFF, "\xEF\xBF\xBF"},
+		{0x10000, "\xF0\x90\x80\x80"},
+		{0x1F600, "\xF0\x9F\x98\x80"},
+		{0x10FFFF, "\xF4\x8F\xBF\xBF"},
+	};
+	char out[4];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		n = fl_utf8_put(cases[i].cp, out);
+		assert_int_equal(n, strlen(cases[i].want));
+		assert_memory_equal(out, cases[i].want, n);
+	}
+}
+
 int
 main(void)
 {
@@ -150,6 +183,7 @@ main(void)
 		cmocka_unit_test(test_buf_cap),
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_json_writer),
+		cmocka_unit_test(test_utf8_put),
 		cmocka_unit_test(test_parse_long),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_err_exit),
