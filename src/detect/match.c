@@ -45,6 +45,9 @@ struct pat {
 	unsigned char kind;    /* enum pk */
 	unsigned char cased;
 	unsigned char neg;     /* |neq */
+	unsigned char digits;  /* PK_NUM: lit is a plain decimal (no sign,
+				  no leading zero), so a plain decimal value
+				  that differs from it is another number */
 	unsigned char op;      /* PK_CMP: enum fl_sigma_mod LT..GTE;
 				  PK_REF: PK_EQ/CONTAINS/START/END;
 				  PK_TIME: enum fl_sigma_mod MINUTE..YEAR */
@@ -110,11 +113,20 @@ struct crule {
 	unsigned fams;       /* families of events it applies to */
 };
 
+/* A compiled rule as the event loop needs it, without touching the rule:
+ * 56% of that loop was the load of the rule's index through two pointers. */
+struct sref {
+	unsigned cid;        /* compiled rule */
+	unsigned ri;         /* its rule's index (seen[]) */
+	unsigned gated;      /* runs only when one of its literals occurs */
+};
+
 /* (channel, event id) -> compiled rules, per family. */
 struct slot {
 	char *key;           /* "channel\x1feventid", lower-case; * = any */
 	unsigned *cid;
 	size_t n, cap;
+	struct sref *ref;    /* cid[] packed, once compiled (slot_fields) */
 	unsigned *fkey;      /* the fields whose literals its rules need
 				(0: keywords, every value); scanned first */
 	size_t nfkey;
@@ -146,6 +158,10 @@ struct fl_match {
 	size_t lhcap;
 	hs_database_t **db;   /* by key, NULL where a field has no literal */
 	unsigned ndb;
+	/* keyword literals look at every value of an event: the values are
+	   joined by a byte no keyword literal holds and scanned at once, so
+	   no match can span two values (-1: every byte is taken) */
+	int kwsep;
 	/* literal -> the compiled rules that need it: lr_id[lr_off[l] ..
 	   lr_off[l + 1]) */
 	size_t *lr_off;
@@ -167,8 +183,32 @@ struct lithash {
 	unsigned id;
 };
 
+/*
+ * The recall: field values scanned lately and the literals each scan
+ * found.  Values repeat from event to event (an image path, its hashes,
+ * a DLL every process loads), so a value found here is not scanned again:
+ * its literals are replayed.  Direct-mapped; a collision only costs a
+ * scan, and the value's bytes are compared, never only its hash.
+ */
+#define RECALL_SLOTS 4096 /* a power of two */
+#define RECALL_MAX 2048   /* longer values are always scanned */
+#define RECALL_IDS 6      /* a value with more literals is not kept */
+struct recall {
+	uint64_t h;
+	char *v;              /* NULL: empty slot */
+	uint32_t n, cap;
+	unsigned key;
+	unsigned nid;
+	unsigned id[RECALL_IDS];
+};
+
 struct fl_match_ctx {
 	const struct fl_match *m;
+	struct recall *rc;    /* RECALL_SLOTS; NULL: scan every value */
+	unsigned rec_id[RECALL_IDS], rec_n;
+	int rec_on, rec_over; /* a scan being recorded; it found too many */
+	char *kw;             /* the values joined, for the keyword scan */
+	size_t kwcap;
 	/* literals found in the current event, and fields scanned */
 	uint32_t *lit_gen, *scan_gen;
 	uint32_t *rule_gen;  /* compiled rules one of whose literals occurs */
@@ -203,6 +243,36 @@ lower(char *p, size_t n)
 	for (i = 0; i < n; i++)
 		if (p[i] >= 'A' && p[i] <= 'Z')
 			p[i] = (char)(p[i] + 32);
+}
+
+static int parse_num(const char *p, size_t n, double *out);
+
+/* Digits only, 1 to 9 of them, no leading zero unless "0" alone. */
+static int
+plain_decimal(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 9 || (p[0] == '0' && n > 1))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* An event id as the index spells it: a number in plain decimal ("04624"
+ * and "4624.0" are 4624), other text as it is.  Returns the length
+ * written to buf (at least 24 bytes), or 0 to use p, n as they are. */
+static size_t
+eid_plain(const char *p, size_t n, char *buf)
+{
+	double x;
+
+	if (plain_decimal(p, n) || parse_num(p, n, &x) != 0 || x < 0 ||
+	    x > 999999999 || x != (double)(unsigned)x)
+		return 0;
+	return (size_t)snprintf(buf, 24, "%u", (unsigned)x);
 }
 
 static struct slot *
@@ -286,6 +356,7 @@ idx_free(struct index *x)
 	for (i = 0; i < x->cap; i++) {
 		free(x->s[i].key);
 		free(x->s[i].cid);
+		free(x->s[i].ref);
 		free(x->s[i].fkey);
 	}
 	free(x->s);
@@ -804,6 +875,7 @@ compile_variants(struct cc *c, const struct fl_sigma_fcond *f,
 				return c->rc;
 			p->len = sv->len;
 			lower((char *)(uintptr_t)p->lit, p->len);
+			p->digits = (unsigned char)plain_decimal(p->lit, p->len);
 			return FL_OK;
 		}
 		break;
@@ -1271,8 +1343,15 @@ slot_fields(struct fl_match *m)
 
 			if (s->key == NULL)
 				continue;
+			if ((s->ref = calloc(s->n ? s->n : 1,
+					     sizeof *s->ref)) == NULL)
+				return FL_E_NOMEM;
 			for (j = 0; j < s->n; j++) {
 				const struct crule *cr = &m->cr[s->cid[j]];
+
+				s->ref[j].cid = s->cid[j];
+				s->ref[j].ri = (unsigned)cr->r->index;
+				s->ref[j].gated = cr->nneed != 0;
 
 				for (k = 0; k < cr->nneed; k++) {
 					unsigned key = m->lit[cr->need[k]].key;
@@ -1487,6 +1566,38 @@ scan_worker(void *arg)
 	}
 }
 
+/* A byte no keyword literal holds (-1 when they hold all 256). */
+static int
+keyword_separator(const struct fl_match *m)
+{
+	unsigned char used[256];
+	size_t i, j;
+	int b;
+
+	memset(used, 0, sizeof used);
+	for (i = 1; i <= m->nlit; i++) {
+		const struct lit *l = &m->lit[i];
+
+		if (l->key != FL_KEY_NONE)
+			continue;
+		for (j = 0; j < l->len; j++) {
+			unsigned char ch = (unsigned char)l->text[j];
+
+			used[ch] = 1;
+			/* caseless literals match either case */
+			if (!l->cased && ch >= 'a' && ch <= 'z')
+				used[ch - 32] = 1;
+			if (!l->cased && ch >= 'A' && ch <= 'Z')
+				used[ch + 32] = 1;
+		}
+	}
+	/* a byte never in valid UTF-8 first */
+	for (b = 0xff; b >= 0; b--)
+		if (!used[b])
+			return b;
+	return -1;
+}
+
 static fl_err
 build_scanners(struct fl_match *m, struct fl_diag *d)
 {
@@ -1544,6 +1655,7 @@ build_scanners(struct fl_match *m, struct fl_diag *d)
 	for (k = 0; k < m->ndb; k++)
 		if (m->db[k])
 			m->st.scanners++;
+	m->kwsep = keyword_separator(m);
 out:
 	free(order);
 	free(start);
@@ -1575,12 +1687,180 @@ family_mask(const struct fl_sigma_rule *r, const struct fl_logsource_alt *a)
 	return any;
 }
 
+/*
+ * The event ids a rule's detection can match at most, for the index: a
+ * rule whose logsource names no event id but whose every selection says
+ * "EventID: 4634" is filed under that id rather than tried on every event
+ * of its channel.  A set of ids, or any (the detection does not bound it,
+ * or bounds it to more than EIDS_MAX ids).
+ */
+#define EIDS_MAX 16
+struct eids {
+	int any;
+	size_t n;
+	size_t len[EIDS_MAX];
+	char v[EIDS_MAX][24]; /* copied with the struct, so no pointers */
+};
+
+static void
+eids_add(struct eids *e, const char *p, size_t n)
+{
+	size_t i;
+
+	if (e->any)
+		return;
+	for (i = 0; i < e->n; i++)
+		if (e->len[i] == n && memcmp(e->v[i], p, n) == 0)
+			return;
+	if (e->n == EIDS_MAX || n >= sizeof e->v[0]) {
+		e->any = 1;
+		return;
+	}
+	memcpy(e->v[e->n], p, n);
+	e->v[e->n][n] = '\0';
+	e->len[e->n++] = n;
+}
+
+static void
+eids_union(struct eids *a, const struct eids *b)
+{
+	size_t i;
+
+	if (b->any)
+		a->any = 1;
+	for (i = 0; i < b->n && !a->any; i++)
+		eids_add(a, b->v[i], b->len[i]);
+}
+
+/* The ids an EventID field condition allows, or any. */
+static void
+eids_fc(const struct fl_match *m, const struct fc *fc, struct eids *out)
+{
+	size_t i, j;
+	char buf[24];
+
+	memset(out, 0, sizeof *out);
+	if (fc->keyword || fc->key != m->k_eventid || fc->nv == 0 ||
+	    (fc->all && fc->nv > 1)) {
+		out->any = 1;
+		return;
+	}
+	for (i = 0; i < fc->nv && !out->any; i++) {
+		const struct val *v = &fc->v[i];
+
+		for (j = 0; j < v->np && !out->any; j++) {
+			const struct pat *p = &v->p[j];
+
+			if (p->neg || (p->kind != PK_NUM && p->kind != PK_EQ)) {
+				out->any = 1;
+			} else if (p->kind == PK_NUM) {
+				size_t n = eid_plain(p->lit, p->len, buf);
+
+				if (n == 0 && !plain_decimal(p->lit, p->len))
+					out->any = 1;
+				else if (n)
+					eids_add(out, buf, n);
+				else
+					eids_add(out, p->lit, p->len);
+			} else if (plain_decimal(p->lit, p->len)) {
+				eids_add(out, p->lit, p->len);
+			} else {
+				out->any = 1;
+			}
+		}
+	}
+}
+
+/* A selection: any of its groups, each bounded by an EventID condition
+ * among its field conditions (all of which must hold). */
+static void
+eids_search(const struct fl_match *m, const struct srch *s, struct eids *out)
+{
+	struct eids g, f;
+	size_t i, j;
+
+	memset(out, 0, sizeof *out);
+	if (s->ng == 0)
+		out->any = 1;
+	for (i = 0; i < s->ng && !out->any; i++) {
+		memset(&g, 0, sizeof g);
+		g.any = 1;
+		for (j = 0; j < s->g[i].nc && g.any; j++) {
+			eids_fc(m, &s->g[i].c[j], &f);
+			if (!f.any)
+				g = f;
+		}
+		eids_union(out, &g);
+	}
+}
+
+static void
+eids_node(const struct fl_match *m, const struct crule *cr,
+	  const struct fl_sigma_node *n, int depth, struct eids *out)
+{
+	struct eids k;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	if (depth > 64) {
+		out->any = 1;
+		return;
+	}
+	switch (n->op) {
+	case FL_SIGMA_ID:
+		if (n->ident >= cr->ns)
+			out->any = 1;
+		else
+			eids_search(m, &cr->s[n->ident], out);
+		return;
+	case FL_SIGMA_NOT:
+		out->any = 1;
+		return;
+	case FL_SIGMA_AND:
+	case FL_SIGMA_ALL_OF:
+		/* every kid must hold: any one of them bounds the whole;
+		   the smallest bound is kept */
+		out->any = 1;
+		for (i = 0; i < n->nkid; i++) {
+			eids_node(m, cr, n->kid[i], depth + 1, &k);
+			if (!k.any && (out->any || k.n < out->n))
+				*out = k;
+		}
+		return;
+	default: /* OR, ONE_OF: any kid may hold */
+		if (n->nkid == 0)
+			out->any = 1;
+		for (i = 0; i < n->nkid && !out->any; i++) {
+			eids_node(m, cr, n->kid[i], depth + 1, &k);
+			eids_union(out, &k);
+		}
+		return;
+	}
+}
+
+/* The rule's conditions are alternatives: the union of their bounds. */
+static void
+eids_rule(const struct fl_match *m, const struct crule *cr, struct eids *out)
+{
+	struct eids k;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	if (cr->r->ncond == 0)
+		out->any = 1;
+	for (i = 0; i < cr->r->ncond && !out->any; i++) {
+		eids_node(m, cr, cr->r->cond[i], 0, &k);
+		eids_union(out, &k);
+	}
+}
+
 /* File a compiled rule under its channels and event ids. */
 static fl_err
 index_rule(struct fl_match *m, unsigned cid, unsigned fams)
 {
 	const struct fl_logsource_alt *a = m->cr[cid].alt;
 	const struct fl_logsource_cond *eid = NULL;
+	struct eids *de = NULL;
 	char key[512];
 	size_t i, j, nc, ne;
 	int f;
@@ -1588,23 +1868,37 @@ index_rule(struct fl_match *m, unsigned cid, unsigned fams)
 	for (i = 0; i < a->ncond; i++)
 		if (strcmp(a->cond[i].field, "EventID") == 0)
 			eid = &a->cond[i];
+	if (eid == NULL || eid->nval == 0) {
+		/* no id from the logsource: perhaps from the detection */
+		if ((de = malloc(sizeof *de)) == NULL)
+			return FL_E_NOMEM;
+		eids_rule(m, &m->cr[cid], de);
+		if (de->any || de->n == 0) {
+			free(de);
+			de = NULL;
+		}
+	}
 	nc = a->nchannel ? a->nchannel : 1;
-	ne = eid && eid->nval ? eid->nval : 1;
+	ne = eid && eid->nval ? eid->nval : de ? de->n : 1;
 	for (i = 0; i < nc; i++) {
 		for (j = 0; j < ne; j++) {
 			int n = snprintf(key, sizeof key, "%s\x1f%s",
 					 a->nchannel ? a->channel[i] : "*",
-					 eid && eid->nval ? eid->val[j] : "*");
+					 eid && eid->nval ? eid->val[j] :
+					 de ? de->v[j] : "*");
 
 			if (n < 0 || (size_t)n >= sizeof key)
 				continue;
 			lower(key, (size_t)n);
 			for (f = 0; f < 4; f++)
 				if ((fams & 1u << f) &&
-				    idx_add(&m->idx[f], key, cid) != FL_OK)
+				    idx_add(&m->idx[f], key, cid) != FL_OK) {
+					free(de);
 					return FL_E_NOMEM;
+				}
 		}
 	}
+	free(de);
 	return FL_OK;
 }
 
@@ -1916,6 +2210,8 @@ fl_match_ctx_new(const struct fl_match *m, struct fl_match_ctx **out)
 	c->lit_gen = calloc(m->nlit + 1, sizeof *c->lit_gen);
 	c->scan_gen = calloc(m->ndb + 1, sizeof *c->scan_gen);
 	c->rule_gen = calloc(m->ncr + 1, sizeof *c->rule_gen);
+	/* without it every value is scanned: slower, the same result */
+	c->rc = m->ndb ? calloc(RECALL_SLOTS, sizeof *c->rc) : NULL;
 	if (!c->seen || !c->memo || !c->md || !c->mc || !c->js ||
 	    !c->lit_gen || !c->scan_gen || !c->rule_gen) {
 		fl_match_ctx_free(c);
@@ -1959,6 +2255,14 @@ fl_match_ctx_free(struct fl_match_ctx *c)
 	free(c->scan_gen);
 	free(c->rule_gen);
 	free(c->lf_end);
+	free(c->kw);
+	if (c->rc) {
+		size_t i;
+
+		for (i = 0; i < RECALL_SLOTS; i++)
+			free(c->rc[i].v);
+		free(c->rc);
+	}
 	if (c->hs)
 		hs_free_scratch(c->hs);
 	if (c->md)
@@ -2224,6 +2528,8 @@ pat_value(struct fl_match_ctx *c, const struct fl_event *ev,
 	case PK_NUM:
 		if (v.n == p->len && memcmp(v.p, p->lit, v.n) == 0)
 			return 1;
+		if (p->digits && plain_decimal(v.p, v.n))
+			return 0; /* two plain decimals: other text, other number */
 		return parse_num(v.p, v.n, &x) == 0 && x == p->num;
 	case PK_EMPTY:
 		return v.n == 0;
@@ -2313,6 +2619,103 @@ on_literal(unsigned int id, unsigned long long from, unsigned long long to,
 	c->lit_gen[id] = c->gen;
 	for (i = m->lr_off[id]; i < m->lr_off[id + 1]; i++)
 		c->rule_gen[m->lr_id[i]] = c->gen;
+	if (c->rec_on) {
+		if (c->rec_n < RECALL_IDS)
+			c->rec_id[c->rec_n++] = id;
+		else
+			c->rec_over = 1;
+	}
+	return 0;
+}
+
+/* Scan one value of field key (0: a keyword scan) with the field's
+ * literal scanner, or replay what the scan of the same bytes found. */
+static void
+scan_value(struct fl_match_ctx *c, unsigned key, const char *p, size_t n)
+{
+	const struct fl_match *m = c->m;
+	struct recall *r = NULL;
+	unsigned i;
+
+	if (n <= RECALL_MAX && c->rc) {
+		uint64_t h = fl_hash64(p, n) ^ ((uint64_t)key << 32);
+
+		r = &c->rc[h & (RECALL_SLOTS - 1)];
+		if (r->v && r->h == h && r->key == key && r->n == n &&
+		    memcmp(r->v, p, n) == 0) {
+			c->rec_on = 0;
+			for (i = 0; i < r->nid; i++)
+				(void)on_literal(r->id[i], 0, 0, 0, c);
+			return;
+		}
+		r->h = h;
+		r->key = key;
+		r->nid = 0;
+		r->n = 0;
+		c->rec_on = 1;
+		c->rec_n = 0;
+		c->rec_over = 0;
+	}
+	if (hs_scan(m->db[key], p, (unsigned)n, 0, c->hs, on_literal, c) !=
+	    HS_SUCCESS) {
+		c->errors++;
+		r = NULL; /* an incomplete scan is not kept */
+	}
+	c->rec_on = 0;
+	if (r == NULL || c->rec_over)
+		return;
+	if (r->cap < n) {
+		uint32_t cap = n < 64 ? 64 : (uint32_t)n;
+		char *v = realloc(r->v, cap);
+
+		if (v == NULL)
+			return; /* r->n stays 0: never a hit */
+		r->v = v;
+		r->cap = cap;
+	}
+	if (r->v == NULL)
+		return;
+	memcpy(r->v, p, n);
+	r->n = (uint32_t)n;
+	memcpy(r->id, c->rec_id, c->rec_n * sizeof *r->id);
+	r->nid = c->rec_n;
+}
+
+/* The keyword scan: every value of the event joined by the separator
+ * byte, in one scan.  -1 when the values do not fit (scan one by one). */
+static int
+keyword_scan(struct fl_match_ctx *c, const struct fl_event *ev)
+{
+	size_t i, n = 0;
+	char *q;
+
+	for (i = 0; i < ev->nfields; i++)
+		n += ev->fields[i].value.n + 1;
+	if (n > UINT_MAX)
+		return -1;
+	if (n > c->kwcap) {
+		size_t cap = n < 4096 ? 4096 : n;
+
+		if ((q = realloc(c->kw, cap)) == NULL)
+			return -1;
+		c->kw = q;
+		c->kwcap = cap;
+	}
+	q = c->kw;
+	for (i = 0; i < ev->nfields; i++) {
+		const struct fl_field *f = &ev->fields[i];
+
+		if (f->value.n == 0)
+			continue;
+		memcpy(q, f->value.p, f->value.n);
+		q += f->value.n;
+		*q++ = (char)c->m->kwsep;
+	}
+	if (q == c->kw)
+		return 0;
+	if (hs_scan(c->m->db[0], c->kw, (unsigned)(q - c->kw), 0, c->hs,
+		    on_literal, c) != HS_SUCCESS)
+		c->errors++;
 	return 0;
 }
 
@@ -2331,6 +2734,8 @@ present_key(struct fl_match_ctx *c, const struct fl_event *ev, unsigned key)
 	if (key >= m->ndb || m->db[key] == NULL)
 		return 0;
 	if (key == FL_KEY_NONE) {
+		if (m->kwsep >= 0 && keyword_scan(c, ev) == 0)
+			return 0;
 		for (i = 0; i < ev->nfields; i++) {
 			f = &ev->fields[i];
 			if (f->value.n == 0 || f->value.n > UINT_MAX)
@@ -2344,9 +2749,7 @@ present_key(struct fl_match_ctx *c, const struct fl_event *ev, unsigned key)
 	for (f = fl_event_get(ev, key); f; f = fl_event_next(ev, f)) {
 		if (f->value.n == 0 || f->value.n > UINT_MAX)
 			continue;
-		if (hs_scan(m->db[key], f->value.p, (unsigned)f->value.n, 0,
-			    c->hs, on_literal, c) != HS_SUCCESS)
-			c->errors++;
+		scan_value(c, key, f->value.p, f->value.n);
 	}
 	return 0;
 }
@@ -2568,20 +2971,21 @@ try_slot(const struct fl_match *m, struct fl_match_ctx *c,
 	if (s == NULL)
 		return nh;
 	for (i = 0; i < s->n && nh < max; i++) {
-		const struct crule *cr = &m->cr[s->cid[i]];
-		size_t ri = cr->r->index;
+		const struct sref *sr = &s->ref[i];
+		const struct crule *cr;
 
-		if (c->seen[ri] == c->gen)
-			continue;
 		/* a rule with literals runs only when one of them occurs */
-		if (cr->nneed && c->rule_gen[s->cid[i]] != c->gen)
+		if (sr->gated && c->rule_gen[sr->cid] != c->gen)
 			continue;
+		if (c->seen[sr->ri] == c->gen)
+			continue;
+		cr = &m->cr[sr->cid];
 		if (!eval_rule(c, ev, cr))
 			continue;
-		c->seen[ri] = c->gen;
+		c->seen[sr->ri] = c->gen;
 		hits[nh].rule = cr->r;
 		hits[nh].alt = cr->alt;
-		hits[nh].cid = s->cid[i];
+		hits[nh].cid = sr->cid;
 		nh++;
 	}
 	return nh;
@@ -2596,8 +3000,9 @@ fl_match_event(const struct fl_match *m, struct fl_match_ctx *c,
 	const struct fl_field *f;
 	char key[300];
 	const struct slot *slots[4];
-	size_t nh = 0, cl = 1, el = 1, i, j, ns = 0;
+	size_t nh = 0, cl = 1, el = 1, i, j, n, ns = 0;
 	const char *ch = "*", *eid = "*";
+	char eidbuf[24];
 
 	if (++c->gen == 0) {
 		memset(c->seen, 0, (m->nrules + 1) * sizeof *c->seen);
@@ -2616,12 +3021,16 @@ fl_match_event(const struct fl_match *m, struct fl_match_ctx *c,
 	if ((f = fl_event_get(ev, m->k_eventid)) != NULL && f->value.n < 24) {
 		eid = f->value.p;
 		el = f->value.n;
+		if ((n = eid_plain(eid, el, eidbuf)) > 0) {
+			eid = eidbuf;
+			el = n;
+		}
 	}
 	/* (channel, id), (channel, *), (*, id), (*, *) */
 	for (i = 0; i < 2; i++) {
 		for (j = 0; j < 2; j++) {
 			const char *a = i ? "*" : ch, *b = j ? "*" : eid;
-			size_t an = i ? 1 : cl, bn = j ? 1 : el, n;
+			size_t an = i ? 1 : cl, bn = j ? 1 : el;
 
 			if ((i == 0 && ch[0] == '*' && cl == 1) ||
 			    (j == 0 && eid[0] == '*' && el == 1))

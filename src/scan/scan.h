@@ -332,7 +332,7 @@ fl_err fl_scan_host_seen(const struct fl_scan_sink *sink, const char *host,
 fl_err fl_scan_meta_once(const struct fl_scan_sink *sink, int *sent,
 			 const char *scanner, const char *name,
 			 const char *started);
-/* FNV-1a of (s, n): the hash behind the readers' indexes. */
+/* fl_hash64 of (s, n): the hash behind the readers' indexes. */
 uint64_t fl_scan_hash(const char *s, size_t n);
 
 /*

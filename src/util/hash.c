@@ -104,19 +104,43 @@ fl_sha256_file(const char *path, char out[static 65], struct fl_diag *d)
 	return fl_sha256_file_size(path, out, NULL, d);
 }
 
-/* FNV-1a: a fast, non-cryptographic hash for in-memory tables. */
+/* Eight bytes at a time, each word multiplied in and the result mixed
+ * (the finaliser of MurmurHash3): a fast, non-cryptographic hash for
+ * in-memory tables.  Byte-at-a-time FNV-1a cost four cycles a byte, which
+ * showed when a detection run hashes every field value it scans. */
+static uint64_t
+hash_mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
 uint64_t
 fl_hash64(const void *p, size_t n)
 {
 	const unsigned char *b = p;
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)n * 0x100000001b3ULL);
+	uint64_t w;
 
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ULL;
+	for (; n >= 8; n -= 8, b += 8) {
+		memcpy(&w, b, 8);
+		w *= 0x87c37b91114253d5ULL;
+		w = (w << 31) | (w >> 33);
+		h ^= w * 0x4cf5ad432745937fULL;
+		h = ((h << 27) | (h >> 37)) * 5 + 0x52dce729;
 	}
-	return h;
+	if (n) {
+		w = 0;
+		memcpy(&w, b, n);
+		w *= 0x87c37b91114253d5ULL;
+		w = (w << 31) | (w >> 33);
+		h ^= w * 0x4cf5ad432745937fULL;
+	}
+	return hash_mix(h);
 }
 
 static void

@@ -157,7 +157,7 @@ fl_err fl_sha256_file(const char *path, char out[static 65], struct fl_diag *d);
 /* The same, with the number of bytes hashed in *size (may be NULL). */
 fl_err fl_sha256_file_size(const char *path, char out[static 65],
 			   long long *size, struct fl_diag *d);
-/* FNV-1a over n bytes: for hash tables, never for security. */
+/* A 64-bit hash of n bytes: for hash tables, never for security. */
 uint64_t fl_hash64(const void *p, size_t n);
 /* SHA-256 of bytes already in memory (what was parsed is what is hashed);
  * FL_E_NOMEM or FL_E_INTERNAL leave out empty. */

@@ -480,6 +480,144 @@ test_bad_mapping(void **state)
 	fl_logmap_free(m);
 }
 
+/* A rule for Security events, its logsource naming no event id. */
+static long
+run_security(const char *det, const char *json)
+{
+	char yaml[2048];
+	long refused, n;
+
+	snprintf(yaml, sizeof yaml,
+		 "title: t\nlogsource:\n    product: windows\n"
+		 "    service: security\ndetection:\n%s\nlevel: low\n", det);
+	n = run(yaml, json, NULL, NULL, &refused);
+	assert_int_equal(refused, 0);
+	return n;
+}
+
+#define SEC(id, more) "{\"Channel\":\"Security\",\"EventID\":" id more "}\n"
+
+/* The index files a rule under the event ids its detection allows when
+ * its logsource names none: what it matches must not change. */
+static void
+test_detection_event_ids(void **state)
+{
+	static const char one[] =
+	    "    sel:\n        EventID: 4663\n        X: a\n    condition: sel";
+	static const char two[] =
+	    "    sel:\n        EventID:\n            - 4663\n            - 4656\n"
+	    "        X: a\n    condition: sel";
+	static const char either[] =
+	    "    a:\n        EventID: 4663\n    b:\n        X: b\n"
+	    "    condition: a or b";
+	static const char notid[] =
+	    "    a:\n        EventID: 4663\n    condition: not a";
+	static const char andnot[] =
+	    "    a:\n        EventID: 4663\n    b:\n        X: b\n"
+	    "    condition: a and not b";
+	static const char text[] =
+	    "    sel:\n        EventID: '4663'\n    condition: sel";
+	static const char many[] =
+	    "    sel:\n        EventID|lt: 5000\n    condition: sel";
+
+	(void)state;
+	assert_int_equal(run_security(one, SEC("4663", ",\"X\":\"a\"")), 1);
+	assert_int_equal(run_security(one, SEC("4664", ",\"X\":\"a\"")), 0);
+	/* a number compares as a number, whatever its spelling */
+	assert_int_equal(run_security(one, SEC("\"04663\"", ",\"X\":\"a\"")), 1);
+	assert_int_equal(run_security(one, SEC("\"4663.0\"", ",\"X\":\"a\"")), 1);
+	assert_int_equal(run_security(one, SEC("\"4663x\"", ",\"X\":\"a\"")), 0);
+	assert_int_equal(run_security(two, SEC("4656", ",\"X\":\"a\"")), 1);
+	assert_int_equal(run_security(two, SEC("4663", ",\"X\":\"a\"")), 1);
+	assert_int_equal(run_security(two, SEC("4657", ",\"X\":\"a\"")), 0);
+	/* a branch without an id bounds nothing */
+	assert_int_equal(run_security(either, SEC("1", ",\"X\":\"b\"")), 1);
+	assert_int_equal(run_security(either, SEC("4663", "")), 1);
+	assert_int_equal(run_security(notid, SEC("1", "")), 1);
+	assert_int_equal(run_security(notid, SEC("4663", "")), 0);
+	assert_int_equal(run_security(andnot, SEC("4663", ",\"X\":\"c\"")), 1);
+	assert_int_equal(run_security(andnot, SEC("4663", ",\"X\":\"b\"")), 0);
+	/* a quoted id is text: equal text only */
+	assert_int_equal(run_security(text, SEC("4663", "")), 1);
+	assert_int_equal(run_security(text, SEC("\"04663\"", "")), 0);
+	assert_int_equal(run_security(many, SEC("4624", "")), 1);
+	assert_int_equal(run_security(many, SEC("5156", "")), 0);
+	/* several events: each in its own slot */
+	assert_int_equal(run_security(two, SEC("4656", ",\"X\":\"a\"")
+					   SEC("4663", ",\"X\":\"a\"")
+					   SEC("4624", ",\"X\":\"a\"")
+					   SEC("4663", ",\"X\":\"z\"")), 2);
+}
+
+/* Keyword literals are scanned over every value joined by a separator:
+ * a literal must not match across two values. */
+static void
+test_keyword_join(void **state)
+{
+	static const struct mcase cs[] = {
+		{"    keywords:\n        - 'foobar'\n    condition: keywords",
+		 "{\"A\":\"foo\",\"B\":\"bar\"}", 0},
+		{"    keywords:\n        - 'foobar'\n    condition: keywords",
+		 "{\"A\":\"foo\",\"B\":\"xfoobarx\"}", 1},
+		/* the separator is a byte no keyword holds: UTF-16 of U+00FF
+		 * holds 0xff, so "a\0" and "\0" joined by 0xff would be
+		 * 61 00 ff 00, the literal */
+		{"    keywords:\n        '|utf16le':\n            - \"a\\xff\"\n    condition: keywords",
+		 "{\"A\":\"a\\u0000\",\"B\":\"\\u0000\"}", 0},
+		{"    keywords:\n        - 'zz'\n    condition: keywords",
+		 "{\"A\":\"z\",\"B\":\"z\"}", 0},
+		{"    keywords:\n        - 'zz'\n    condition: keywords",
+		 "{\"A\":\"z\",\"B\":\"azzb\"}", 1},
+		/* with a field condition beside */
+		{"    keywords:\n        - 'ab'\n    sel:\n        A: 'a'\n"
+		 "    condition: keywords and sel",
+		 "{\"A\":\"a\",\"B\":\"b\"}", 0},
+	};
+
+	(void)state;
+	run_cases(cs, NELEM(cs), NULL);
+}
+
+/* Values seen before are not scanned again: what their scan found is
+ * replayed, with the same outcome as a scan. */
+static void
+test_recall(void **state)
+{
+	static const char rule[] =
+	    "    sel:\n        CommandLine|contains:\n"
+	    "            - 'a1'\n            - 'b2'\n            - 'c3'\n"
+	    "            - 'd4'\n            - 'e5'\n            - 'f6'\n"
+	    "            - 'g7'\n            - 'h8'\n"
+	    "    f:\n        CommandLine|contains|all:\n"
+	    "            - 'a1'\n            - 'b2'\n            - 'c3'\n"
+	    "            - 'd4'\n            - 'e5'\n            - 'f6'\n"
+	    "            - 'g7'\n            - 'h8'\n"
+	    "    condition: sel and not f";
+	/* seven of eight literals: more than the recall keeps */
+	static const char seven[] =
+	    "{\"CommandLine\":\"a1 b2 c3 d4 e5 f6 g7\"}\n";
+	static const char eight[] =
+	    "{\"CommandLine\":\"a1 b2 c3 d4 e5 f6 g7 h8\"}\n";
+	static const char one[] = "{\"CommandLine\":\"x c3 x\"}\n";
+	static const char none[] = "{\"CommandLine\":\"nothing\"}\n";
+	char json[4096], yaml[2048];
+	size_t used = 0;
+	long refused;
+	int i;
+
+	(void)state;
+	snprintf(yaml, sizeof yaml,
+		 "title: t\nlogsource:\n    product: windows\n"
+		 "    category: test\ndetection:\n%s\nlevel: low\n", rule);
+	for (i = 0; i < 3; i++)
+		used += (size_t)snprintf(json + used, sizeof json - used,
+					 "%s%s%s%s", seven, eight, one, none);
+	assert_true(used < sizeof json);
+	/* seven and one match, eight is filtered, none misses: each time */
+	assert_int_equal(run(yaml, json, NULL, NULL, &refused), 6);
+	assert_int_equal(refused, 0);
+}
+
 int
 main(void)
 {
@@ -492,6 +630,9 @@ main(void)
 		cmocka_unit_test_teardown(test_filters, no_bad_cases),
 		cmocka_unit_test_teardown(test_logsources, no_bad_cases),
 		cmocka_unit_test_teardown(test_bad_mapping, no_bad_cases),
+		cmocka_unit_test(test_detection_event_ids),
+		cmocka_unit_test_teardown(test_keyword_join, no_bad_cases),
+		cmocka_unit_test(test_recall),
 	};
 
 	return cmocka_run_group_tests(t, NULL, NULL);
