@@ -125,6 +125,22 @@ hex4(const unsigned char *p, const unsigned char *e)
  * Decoded text is never longer than its source, so the room check is done
  * once, for the whole remaining window.
  */
+#ifdef __SSE2__
+/* The bytes of p[0..16) a string cannot copy as they are: '"', '\\',
+ * controls and non-ASCII (a signed compare below 0x20 finds both), as a
+ * bit mask. */
+static inline int
+special16(const unsigned char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+	return _mm_movemask_epi8(_mm_or_si128(
+		_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+			     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+		_mm_cmplt_epi8(x, _mm_set1_epi8(0x20))));
+}
+#endif
+
 static int
 str_slow(struct jp *j, const unsigned char *s, const unsigned char *p,
 	 struct fl_slice *out)
@@ -144,8 +160,31 @@ str_slow(struct jp *j, const unsigned char *s, const unsigned char *p,
 	memcpy(o, s, (size_t)(p - s));
 	o += p - s;
 	while (p < e) {
-		unsigned char c = *p;
+		unsigned char c;
 
+#ifdef __SSE2__
+		/* Windows paths escape every backslash: copy the runs between
+		 * escapes sixteen bytes at a time (o never passes p - s + o0,
+		 * so o + 16 stays within the room checked above) */
+		while (e - p >= 16) {
+			int mask = special16(p);
+
+			if (mask != 0) {
+				size_t n = (size_t)__builtin_ctz((unsigned)mask);
+
+				memcpy(o, p, n);
+				o += n;
+				p += n;
+				break;
+			}
+			memcpy(o, p, 16);
+			o += 16;
+			p += 16;
+		}
+		if (p >= e)
+			break;
+#endif
+		c = *p;
 		if (c == '"') {
 			out->p = o0;
 			out->n = (size_t)(o - o0);
@@ -223,11 +262,7 @@ str(struct jp *j, struct fl_slice *out)
 		/* sixteen bytes at a time: a signed compare below 0x20 finds
 		 * controls and non-ASCII (0x80 and up) alike */
 		while (e - p >= 16) {
-			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-			int mask = _mm_movemask_epi8(_mm_or_si128(
-				_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
-					     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
-				_mm_cmplt_epi8(x, _mm_set1_epi8(0x20))));
+			int mask = special16(p);
 
 			if (mask != 0) {
 				p += __builtin_ctz((unsigned)mask);
