@@ -18,6 +18,7 @@
 #include "cli.h"
 
 #include "detect/corr.h"
+#include "detect/hscache.h"
 #include "detect/input.h"
 #include "detect/logsource.h"
 #include "detect/match.h"
@@ -512,6 +513,11 @@ static const struct fl_opt run_opts[] = {
 	 "longest record read (default 1 MiB); longer ones are skipped"},
 	{"year", FL_OPT_VALUE, "YYYY",
 	 "year of syslog timestamps that have none (default: from the file)"},
+	{"cache", FL_OPT_VALUE, "DIR",
+	 "keep the compiled literal scanners here between runs (default "
+	 "$XDG_CACHE_HOME/firstline, else ~/.cache/firstline)"},
+	{"no-cache", FL_OPT_FLAG, NULL,
+	 "compile the literal scanners every time, keeping nothing"},
 	{NULL, 0, NULL, NULL}
 };
 
@@ -647,7 +653,8 @@ summary(const struct fl_detect_stats *st, const struct fl_match_stats *ms,
 			st->by_level[i], lv[i]);
 		first = 0;
 	}
-	fprintf(stderr, "; %zu rules compiled", ms->rules);
+	fprintf(stderr, "; %zu rules compiled%s", ms->rules,
+		ms->cached ? " (scanners from the cache)" : "");
 	if (refused + ms->refused)
 		fprintf(stderr, ", %zu refused", refused + ms->refused);
 	if (st->regex_errors)
@@ -669,8 +676,10 @@ run_detect(struct fl_ctx *ctx, const struct fl_args *a, int follow)
 	struct fl_detect_opts o;
 	struct fl_detect_stats st;
 	struct fl_match_stats ms;
+	struct fl_match_opts mo;
 	struct fl_detect_sink sink;
 	struct timespec t0, t1;
+	char cache[4096];
 	const char *v;
 	size_t refused = 0, i, nmr;
 	const struct fl_diag *mr;
@@ -761,7 +770,11 @@ run_detect(struct fl_ctx *ctx, const struct fl_args *a, int follow)
 			goto out;
 		}
 	}
-	if ((rc = fl_match_new(set, map, keys, &m, &ctx->diag)) != FL_OK ||
+	memset(&mo, 0, sizeof mo);
+	if (!fl_flag(a, "no-cache"))
+		mo.cache_dir = (v = fl_arg(a, "cache")) != NULL ? v :
+			       fl_hscache_dir(cache, sizeof cache);
+	if ((rc = fl_match_new(set, map, keys, &mo, &m, &ctx->diag)) != FL_OK ||
 	    (rc = fl_corr_new(set, keys, NULL, &corr, &ctx->diag)) != FL_OK) {
 		code = fl_cli_fail(ctx, rc);
 		goto out;

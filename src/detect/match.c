@@ -33,6 +33,7 @@
 
 #include "detect/match.h"
 #include "detect/event_int.h"
+#include "detect/hscache.h"
 #include "detect/sigma_int.h"
 
 enum pk {
@@ -1509,6 +1510,12 @@ struct scanjob {
 	char msg[256];
 };
 
+static unsigned
+scan_flags(const struct lit *l)
+{
+	return HS_FLAG_SINGLEMATCH | (l->cased ? 0 : HS_FLAG_CASELESS);
+}
+
 static void *
 scan_worker(void *arg)
 {
@@ -1542,8 +1549,7 @@ scan_worker(void *arg)
 			expr[i] = l->text;
 			lens[i] = l->len;
 			ids[i] = j->order[j->start[k] + i];
-			flags[i] = HS_FLAG_SINGLEMATCH |
-				   (l->cased ? 0 : HS_FLAG_CASELESS);
+			flags[i] = scan_flags(l);
 		}
 		if (ok && hs_compile_lit_multi(expr, flags, ids, lens,
 					       (unsigned)n, HS_MODE_BLOCK, NULL,
@@ -1598,9 +1604,56 @@ keyword_separator(const struct fl_match *m)
 	return -1;
 }
 
+/* The name of a set of scanners in the cache: everything the compiled
+ * databases depend on (the library, the CPU, every literal and flag). */
 static fl_err
-build_scanners(struct fl_match *m, struct fl_diag *d)
+scanners_key(const struct fl_match *m, const unsigned *order,
+	     const size_t *start, char key[static 65])
 {
+	struct fl_sha256 *h = fl_sha256_begin();
+	hs_platform_info_t pl;
+	unsigned long long word[4];
+	const char *v = hs_version();
+	size_t i;
+	unsigned k;
+
+	key[0] = '\0';
+	if (h == NULL)
+		return FL_E_NOMEM;
+	memset(&pl, 0, sizeof pl);
+	if (hs_populate_platform(&pl) != HS_SUCCESS) {
+		(void)fl_sha256_end(h, key);
+		key[0] = '\0';
+		return FL_E_INTERNAL;
+	}
+	fl_sha256_add(h, "firstline scanners 1\n", 21);
+	fl_sha256_add(h, v, strlen(v) + 1);
+	word[0] = pl.tune;
+	word[1] = pl.cpu_features;
+	word[2] = m->ndb;
+	word[3] = HS_MODE_BLOCK;
+	fl_sha256_add(h, word, sizeof word);
+	for (k = 0; k < m->ndb; k++) {
+		word[0] = k;
+		word[1] = start[k + 1] - start[k];
+		fl_sha256_add(h, word, 2 * sizeof word[0]);
+		for (i = start[k]; i < start[k + 1]; i++) {
+			const struct lit *l = &m->lit[order[i]];
+
+			word[0] = order[i];
+			word[1] = scan_flags(l);
+			word[2] = l->len;
+			fl_sha256_add(h, word, 3 * sizeof word[0]);
+			fl_sha256_add(h, l->text, l->len);
+		}
+	}
+	return fl_sha256_end(h, key);
+}
+
+static fl_err
+build_scanners(struct fl_match *m, const char *cache_dir, struct fl_diag *d)
+{
+	char key[65] = "";
 	struct scanjob j;
 	pthread_t th[8];
 	unsigned *order = NULL, maxkey = 0, k;
@@ -1631,6 +1684,21 @@ build_scanners(struct fl_match *m, struct fl_diag *d)
 		k = m->lit[i].key;
 		order[start[k] + fill[k]++] = (unsigned)i;
 	}
+	if (cache_dir && scanners_key(m, order, start, key) == FL_OK &&
+	    fl_hscache_load(cache_dir, key, m->db, m->ndb)) {
+		for (k = 0; k < m->ndb; k++)
+			if ((m->db[k] != NULL) != (start[k] != start[k + 1]))
+				break;
+		if (k == m->ndb) {
+			m->st.cached = 1;
+			goto done;
+		}
+		for (k = 0; k < m->ndb; k++)
+			if (m->db[k]) {
+				hs_free_database(m->db[k]);
+				m->db[k] = NULL;
+			}
+	}
 	memset(&j, 0, sizeof j);
 	j.m = m;
 	j.order = order;
@@ -1652,6 +1720,9 @@ build_scanners(struct fl_match *m, struct fl_diag *d)
 		rc = fl_diag_msg(d, FL_E_INTERNAL, "literal scanner: %s", j.msg);
 		goto out;
 	}
+	if (cache_dir && key[0])
+		fl_hscache_store(cache_dir, key, m->db, m->ndb);
+done:
 	for (k = 0; k < m->ndb; k++)
 		if (m->db[k])
 			m->st.scanners++;
@@ -2034,7 +2105,8 @@ compile_rule(struct cc *c, struct crule *cr, struct fl_sigma_rule *const *all,
 
 fl_err
 fl_match_new(const struct fl_sigma_set *set, const struct fl_logmap *map,
-	     struct fl_keys *keys, struct fl_match **out, struct fl_diag *d)
+	     struct fl_keys *keys, const struct fl_match_opts *o,
+	     struct fl_match **out, struct fl_diag *d)
 {
 	struct fl_sigma_rule *const *rules;
 	struct fl_match *m;
@@ -2123,7 +2195,7 @@ fl_match_new(const struct fl_sigma_set *set, const struct fl_logmap *map,
 	m->st.literals = m->nlit;
 	if (index_literals(m) != FL_OK || slot_fields(m) != FL_OK)
 		goto nomem;
-	if ((rc = build_scanners(m, d)) != FL_OK ||
+	if ((rc = build_scanners(m, o ? o->cache_dir : NULL, d)) != FL_OK ||
 	    (rc = build_linefilter(m, keys, d)) != FL_OK) {
 		fl_match_free(m);
 		return rc;

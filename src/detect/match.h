@@ -42,6 +42,14 @@ struct fl_match_stats {
 	size_t literals;    /* distinct (field, literal) pairs */
 	size_t scanners;    /* fields with a literal scanner */
 	size_t prefiltered; /* compiled rules skipped unless a literal occurs */
+	int cached;         /* the scanners were read from the cache */
+};
+
+/* How a matcher is built (NULL: the defaults, no cache). */
+struct fl_match_opts {
+	/* compiled literal scanners are kept here between runs (hscache.h);
+	   NULL: compile them every time */
+	const char *cache_dir;
 };
 
 /*
@@ -52,7 +60,8 @@ struct fl_match_stats {
  */
 fl_err fl_match_new(const struct fl_sigma_set *set,
 		    const struct fl_logmap *map, struct fl_keys *keys,
-		    struct fl_match **out, struct fl_diag *d);
+		    const struct fl_match_opts *o, struct fl_match **out,
+		    struct fl_diag *d);
 void fl_match_free(struct fl_match *m);
 void fl_match_stats(const struct fl_match *m, struct fl_match_stats *s);
 /* Rules that could not be compiled, with FILE:LINE:COL reasons. */

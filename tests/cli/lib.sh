@@ -30,4 +30,6 @@ have_corpus() { [ -d "$FL_CORPUS" ]; }
 dbdump() { sqlite3 "$1" .dump | grep -v '^PRAGMA\|^BEGIN\|^COMMIT'; }
 done_testing() { echo "1..$n"; }
 export FIRSTLINE_DB=$PWD/test.db
+# compiled scanners are cached in the test's own directory, never in $HOME
+export XDG_CACHE_HOME=$PWD/cache
 export FIRSTLINE_ACTOR=tester

@@ -63,7 +63,7 @@ run(const char *yaml, const char *json, const struct fl_sigma_vars *vars,
 	else
 		assert_int_equal(fl_logmap_default(&map, &d), FL_OK);
 	assert_int_equal(fl_keys_new(0, &k), FL_OK);
-	assert_int_equal(fl_match_new(s, map, k, &m, &d), FL_OK);
+	assert_int_equal(fl_match_new(s, map, k, NULL, &m, &d), FL_OK);
 	assert_int_equal(fl_match_ctx_new(m, &c), FL_OK);
 	assert_int_equal(fl_reader_open_mem(FL_FMT_JSON, json, strlen(json),
 					    "t.json", k, NULL, &r, &d), FL_OK);

@@ -240,7 +240,7 @@ regression(void **state)
 	assert_int_equal(fl_sigma_set_resolve(s), FL_OK);
 	assert_int_equal(fl_logmap_default(&map, &d), FL_OK);
 	assert_int_equal(fl_keys_new(0, &k), FL_OK);
-	assert_int_equal(fl_match_new(s, map, k, &m, &d), FL_OK);
+	assert_int_equal(fl_match_new(s, map, k, NULL, &m, &d), FL_OK);
 	fl_match_stats(m, &ms);
 	assert_int_equal(ms.refused, 0);
 	for (i = 0; i < ntests; i++) {

@@ -1,0 +1,40 @@
+/*
+ * hscache: compiled Vectorscan databases kept on disk between runs.
+ *
+ * Compiling the literal scanners of SigmaHQ's Windows rules (27,000
+ * literals) takes longer than matching 100 MB of events.  The databases
+ * depend only on the literals, their flags, the library's version and the
+ * CPU, so they are kept in one file per rule set, named by the SHA-256 of
+ * all of these, and read back when the same rule set runs again.
+ *
+ * The cache is private: its directory is created 0700, and a file is only
+ * read when it is a regular file owned by the user, writable by no one
+ * else, in such a directory, and its contents match the SHA-256 stored
+ * with them.  Any failure to read or write is a miss, never an error: the
+ * scanners are then compiled as without a cache.
+ */
+#ifndef FL_DETECT_HSCACHE_H
+#define FL_DETECT_HSCACHE_H
+
+#include <stddef.h>
+
+#include <hs.h>
+
+#include "util/util.h"
+
+/* The default directory: $XDG_CACHE_HOME/firstline, else
+ * $HOME/.cache/firstline; NULL when neither is set or it does not fit. */
+const char *fl_hscache_dir(char *buf, size_t n);
+
+/*
+ * Read the n databases of the set named key (64 hex chars) into db[0..n)
+ * (NULL where the set has none).  Returns 1 when all were read, 0 on a
+ * miss (db left all NULL).
+ */
+int fl_hscache_load(const char *dir, const char *key, hs_database_t **db,
+		    size_t n);
+/* Keep db[0..n) under key; quietly does nothing when it cannot. */
+void fl_hscache_store(const char *dir, const char *key,
+		      hs_database_t *const *db, size_t n);
+
+#endif
