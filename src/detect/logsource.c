@@ -486,6 +486,20 @@ service_of(const struct fl_logmap *m, const char *product, const char *svc,
 	}
 }
 
+/* Whether mapping entry e serves the logsource of a rule with a
+ * category: the category and product, and a service the rule names. */
+static int
+entry_fits(const struct entry *e, const struct fl_sigma_logsource *ls)
+{
+	const char *svc;
+
+	if (!same(e->category, ls->category) || !product_fits(e, ls))
+		return 0;
+	svc = e->rw_service ? e->rw_service : e->service;
+	/* A rule naming a service as well keeps to it. */
+	return !(ls->service && svc && !same(svc, ls->service));
+}
+
 fl_err
 fl_logmap_resolve(const struct fl_logmap *m,
 		  const struct fl_sigma_logsource *ls,
@@ -498,18 +512,21 @@ fl_logmap_resolve(const struct fl_logmap *m,
 	*alts = NULL;
 	*nalt = 0;
 	*known = 0;
-	if ((v = calloc(m ? m->n + 1 : 1, sizeof *v)) == NULL)
+	/* sized to the entries that fit: one per mapping entry was 8 KiB of
+	   zeroed memory per rule, 19 MB for SigmaHQ's Windows rules */
+	for (i = 0; m && ls->category && i < m->n; i++)
+		if (entry_fits(&m->e[i], ls))
+			n++;
+	if ((v = calloc(n + 1, sizeof *v)) == NULL)
 		return FL_E_NOMEM;
+	n = 0;
 	for (i = 0; m && ls->category && i < m->n; i++) {
 		const struct entry *e = &m->e[i];
 		const char *svc;
 
-		if (!same(e->category, ls->category) || !product_fits(e, ls))
+		if (!entry_fits(e, ls))
 			continue;
 		svc = e->rw_service ? e->rw_service : e->service;
-		/* A rule naming a service as well keeps to it. */
-		if (ls->service && svc && !same(svc, ls->service))
-			continue;
 		v[n].name = e->name;
 		v[n].product = e->product;
 		v[n].cond = e->cond;
