@@ -21,13 +21,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
 #define MAGIC "FLHSC1\n"
-#define FILE_MAX ((off_t)256 << 20) /* a larger file is not read */
+#define FILE_MAX ((size_t)256 << 20) /* a larger file is not read */
 #define KEEP 16                     /* files kept; the oldest go first */
 
 const char *
@@ -91,42 +92,78 @@ file_name(char *buf, size_t n, const char *dir, const char *key)
 	return w > 0 && (size_t)w < n ? 0 : -1;
 }
 
-/* The whole file when it is ours, private and not too large. */
+/* The whole file, mapped, when it is ours, private and not too large. */
 static unsigned char *
-read_private(const char *path, size_t *len)
+map_private(const char *path, size_t *len)
 {
 	struct stat st;
-	unsigned char *p = NULL;
-	size_t got = 0;
+	void *p;
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    st.st_uid != geteuid() || (st.st_mode & 022) != 0 ||
-	    st.st_size <= 0 || st.st_size > FILE_MAX ||
-	    (p = malloc((size_t)st.st_size)) == NULL) {
+	    st.st_size <= 0 || (unsigned long long)st.st_size > FILE_MAX) {
 		close(fd);
 		return NULL;
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, p + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
+	/* mapped rather than read: the page cache's pages, no copy, and
+	 * a fault per sixteen pages instead of one per page.  Files are
+	 * replaced by rename, never cut in place, so the mapping cannot
+	 * lose its end while it is read. */
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	/* a used file is a young one: the pruning keeps it */
 	(void)futimens(fd, NULL);
 	close(fd);
-	if (got != (size_t)st.st_size) {
-		free(p);
+	if (p == MAP_FAILED)
+		return NULL;
+	*len = (size_t)st.st_size;
+	return p;
+}
+
+/* One block for all the databases; huge pages when it is large, since
+ * a page fault per 4 KiB is dear on a virtual machine. */
+struct fl_hscache_mem {
+	void *base;
+	size_t len;
+};
+
+#define HUGE ((size_t)2 << 20)
+
+static struct fl_hscache_mem *
+mem_new(size_t need)
+{
+	struct fl_hscache_mem *m = malloc(sizeof *m);
+	size_t len = need + HUGE;
+	char *p;
+
+	if (m == NULL)
+		return NULL;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		free(m);
 		return NULL;
 	}
-	*len = got;
-	return p;
+	m->base = p;
+	m->len = len;
+#ifdef MADV_HUGEPAGE
+	if (need >= HUGE)
+		(void)madvise((void *)(((uintptr_t)p + HUGE - 1) &
+				       ~(uintptr_t)(HUGE - 1)),
+			      need & ~(HUGE - 1), MADV_HUGEPAGE);
+#endif
+	return m;
+}
+
+void
+fl_hscache_mem_free(struct fl_hscache_mem *m)
+{
+	if (m == NULL)
+		return;
+	munmap(m->base, m->len);
+	free(m);
 }
 
 /* One header line: the bytes up to '\n' at *at, advanced past it. */
@@ -148,19 +185,29 @@ line_is(const unsigned char *s, size_t n, const char *want)
 	return s && n == strlen(want) && memcmp(s, want, n) == 0;
 }
 
+/* The little-endian length at p. */
+static uint32_t
+le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
 int
 fl_hscache_load(const char *dir, const char *key, hs_database_t **db,
-		size_t n)
+		size_t n, struct fl_hscache_mem **mem)
 {
 	char path[4096], num[32], sum[65];
 	unsigned char *p;
 	const unsigned char *s;
-	size_t len = 0, at = 0, sn, i, body;
+	struct fl_hscache_mem *m = NULL;
+	size_t len = 0, at = 0, sn, i, body, need = 0, off = 0;
 
 	memset(db, 0, n * sizeof *db);
+	*mem = NULL;
 	if (dir == NULL || !private_dir(dir) ||
 	    file_name(path, sizeof path, dir, key) != 0 ||
-	    (p = read_private(path, &len)) == NULL)
+	    (p = map_private(path, &len)) == NULL)
 		return 0;
 	snprintf(num, sizeof num, "%zu", n);
 	if (len < sizeof MAGIC - 1 || memcmp(p, MAGIC, sizeof MAGIC - 1) != 0)
@@ -178,32 +225,52 @@ fl_hscache_load(const char *dir, const char *key, hs_database_t **db,
 	if (fl_sha256_mem(p + body, len - body, sum) != FL_OK ||
 	    memcmp(sum, s, 64) != 0)
 		goto miss;
+	/* the sizes first, for one block of memory */
 	for (i = 0; i < n; i++) {
 		uint32_t dl;
+		size_t sz;
 
 		if (len - at < 4)
 			goto miss;
-		dl = (uint32_t)p[at] | (uint32_t)p[at + 1] << 8 |
-		     (uint32_t)p[at + 2] << 16 | (uint32_t)p[at + 3] << 24;
+		dl = le32(p + at);
 		at += 4;
 		if (dl > len - at)
 			goto miss;
-		if (dl && hs_deserialize_database((const char *)p + at, dl,
-						  &db[i]) != HS_SUCCESS)
-			goto miss;
+		if (dl) {
+			if (hs_serialized_database_size((const char *)p + at,
+							dl, &sz) != HS_SUCCESS ||
+			    sz > FILE_MAX)
+				goto miss;
+			need += (sz + 63) & ~(size_t)63;
+		}
 		at += dl;
 	}
-	if (at != len)
+	if (at != len || (m = mem_new(need ? need : 1)) == NULL)
 		goto miss;
-	free(p);
+	off = (((uintptr_t)m->base + HUGE - 1) & ~(uintptr_t)(HUGE - 1)) -
+	      (uintptr_t)m->base;
+	for (at = body, i = 0; i < n; i++) {
+		uint32_t dl = le32(p + at);
+		size_t sz;
+
+		at += 4;
+		if (dl == 0)
+			continue;
+		(void)hs_serialized_database_size((const char *)p + at, dl, &sz);
+		db[i] = (hs_database_t *)(void *)((char *)m->base + off);
+		if (hs_deserialize_database_at((const char *)p + at, dl,
+					       db[i]) != HS_SUCCESS)
+			goto miss;
+		off += (sz + 63) & ~(size_t)63;
+		at += dl;
+	}
+	munmap(p, len);
+	*mem = m;
 	return 1;
 miss:
-	for (i = 0; i < n; i++) {
-		if (db[i])
-			hs_free_database(db[i]);
-		db[i] = NULL;
-	}
-	free(p);
+	memset(db, 0, n * sizeof *db);
+	fl_hscache_mem_free(m);
+	munmap(p, len);
 	return 0;
 }
 
@@ -281,7 +348,7 @@ fl_hscache_store(const char *dir, const char *key, hs_database_t *const *db,
 	    file_name(path, sizeof path, dir, key) != 0 ||
 	    snprintf(tmp, sizeof tmp, "%s/.new-XXXXXX", dir) >= (int)sizeof tmp)
 		return;
-	fl_buf_init(&body, (size_t)FILE_MAX);
+	fl_buf_init(&body, FILE_MAX);
 	for (i = 0; i < n && ok; i++) {
 		char *ser = NULL;
 		size_t sl = 0;

@@ -26,13 +26,18 @@
  * $HOME/.cache/firstline; NULL when neither is set or it does not fit. */
 const char *fl_hscache_dir(char *buf, size_t n);
 
+/* The memory of the databases read back: one block for them all. */
+struct fl_hscache_mem;
+
 /*
  * Read the n databases of the set named key (64 hex chars) into db[0..n)
- * (NULL where the set has none).  Returns 1 when all were read, 0 on a
- * miss (db left all NULL).
+ * (NULL where the set has none), all in one block of memory, *mem.
+ * Returns 1 when all were read, 0 on a miss (db left all NULL).  The
+ * databases are freed with the block, never with hs_free_database().
  */
 int fl_hscache_load(const char *dir, const char *key, hs_database_t **db,
-		    size_t n);
+		    size_t n, struct fl_hscache_mem **mem);
+void fl_hscache_mem_free(struct fl_hscache_mem *mem);
 /* Keep db[0..n) under key; quietly does nothing when it cannot. */
 void fl_hscache_store(const char *dir, const char *key,
 		      hs_database_t *const *db, size_t n);

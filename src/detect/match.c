@@ -159,6 +159,7 @@ struct fl_match {
 	size_t lhcap;
 	hs_database_t **db;   /* by key, NULL where a field has no literal */
 	unsigned ndb;
+	struct fl_hscache_mem *dbmem; /* db[] read from the cache live here */
 	/* keyword literals look at every value of an event: the values are
 	   joined by a byte no keyword literal holds and scanned at once, so
 	   no match can span two values (-1: every byte is taken) */
@@ -1685,7 +1686,7 @@ build_scanners(struct fl_match *m, const char *cache_dir, struct fl_diag *d)
 		order[start[k] + fill[k]++] = (unsigned)i;
 	}
 	if (cache_dir && scanners_key(m, order, start, key) == FL_OK &&
-	    fl_hscache_load(cache_dir, key, m->db, m->ndb)) {
+	    fl_hscache_load(cache_dir, key, m->db, m->ndb, &m->dbmem)) {
 		for (k = 0; k < m->ndb; k++)
 			if ((m->db[k] != NULL) != (start[k] != start[k + 1]))
 				break;
@@ -1693,11 +1694,9 @@ build_scanners(struct fl_match *m, const char *cache_dir, struct fl_diag *d)
 			m->st.cached = 1;
 			goto done;
 		}
-		for (k = 0; k < m->ndb; k++)
-			if (m->db[k]) {
-				hs_free_database(m->db[k]);
-				m->db[k] = NULL;
-			}
+		memset(m->db, 0, m->ndb * sizeof *m->db);
+		fl_hscache_mem_free(m->dbmem);
+		m->dbmem = NULL;
 	}
 	memset(&j, 0, sizeof j);
 	j.m = m;
@@ -2216,10 +2215,11 @@ fl_match_free(struct fl_match *m)
 		return;
 	for (i = 0; i < m->nre; i++)
 		pcre2_code_free(m->re[i]);
-	for (i = 0; m->db && i < m->ndb; i++)
+	for (i = 0; m->db && !m->dbmem && i < m->ndb; i++)
 		if (m->db[i])
 			hs_free_database(m->db[i]);
 	free(m->db);
+	fl_hscache_mem_free(m->dbmem);
 	free(m->lit);
 	free(m->lh);
 	free(m->lr_off);
