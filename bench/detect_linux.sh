@@ -118,7 +118,7 @@ if ! "$fl" detect run --help >/dev/null 2>&1; then
 	echo "   and the reference were run"
 else
 	# shellcheck disable=SC2086 # DETECT_ARGS is split on purpose
-	timed "$dir/alerts.jsonl" "$fl" detect run --rules "$rules" \
+	timed "$dir/alerts.jsonl" "$fl" detect run --rules "$rules" --cache "$dir/hs-cache" \
 		--format jsonl ${DETECT_ARGS:-} "$log" || echo "   detect run exited $?"
 	report "detect run ($(wc -l <"$dir/alerts.jsonl") alerts)"
 	echo "== every injected attack found?"

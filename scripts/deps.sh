@@ -11,9 +11,10 @@ if [ "$mode" = check ]; then
 	# notify tests: a real SMTP server and a self-signed certificate
 	pkgs="$pkgs python3-aiosmtpd openssl"
 fi
-# bench: bench/import.sh compares with expat's xmlwf and measures with GNU time
+# bench: bench/import.sh compares with expat's xmlwf, bench/detect.sh with
+# ripgrep and libevtx's evtxexport; both measure with GNU time
 if [ "$mode" = bench ]; then
-	pkgs="$pkgs expat time"
+	pkgs="$pkgs expat time ripgrep libevtx-utils"
 fi
 if [ "$mode" = fuzz ]; then
 	pkgs="$pkgs libcmocka-dev clang libclang-rt-dev"
