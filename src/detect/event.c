@@ -255,8 +255,11 @@ r_open(enum fl_format fmt, const char *source, const struct fl_keys *keys,
 	r->slot_gen = calloc(n, sizeof *r->slot_gen);
 	r->slot_first = calloc(n, sizeof *r->slot_first);
 	r->slot_last = calloc(n, sizeof *r->slot_last);
+	if ((r->kp = malloc(FL_KPRED_FIELDS * sizeof *r->kp)) != NULL)
+		for (n = 0; n < FL_KPRED_FIELDS; n++)
+			r->kp[n].n = UINT32_MAX;
 	if (!r->source || !r->fields || !r->scr || !r->path || !r->slot_gen ||
-	    !r->slot_first || !r->slot_last) {
+	    !r->slot_first || !r->slot_last || !r->kp) {
 		fl_reader_close(r);
 		return fl_diag_msg(d, FL_E_NOMEM, "out of memory");
 	}
@@ -358,6 +361,7 @@ fl_reader_close(struct fl_reader *r)
 	free(r->slot_gen);
 	free(r->slot_first);
 	free(r->slot_last);
+	free(r->kp);
 	free(r);
 }
 
@@ -555,6 +559,27 @@ key_of(const struct fl_keys *k, const char *p, size_t n)
 	return o ? fl_keys_find(k, buf, o) : FL_KEY_NONE;
 }
 
+/* The key of field i, f: the key the last event's field i had when the
+ * names are the same, else found (and remembered for the next event). */
+static unsigned
+name_key(struct fl_reader *r, size_t i, const struct fl_field *f)
+{
+	struct fl_kpred *p = i < FL_KPRED_FIELDS ? &r->kp[i] : NULL;
+	unsigned k;
+
+	if (r->keys == NULL)
+		return FL_KEY_NONE;
+	if (p && p->n == f->name.n && memcmp(p->name, f->name.p, p->n) == 0)
+		return p->key;
+	k = key_of(r->keys, f->name.p, f->name.n);
+	if (p && f->name.n <= FL_KPRED_NAME) {
+		p->n = (uint32_t)f->name.n;
+		p->key = k;
+		memcpy(p->name, f->name.p, f->name.n);
+	}
+	return k;
+}
+
 void
 fl_r_finish(struct fl_reader *r, struct fl_event *ev, unsigned long line)
 {
@@ -570,8 +595,7 @@ fl_r_finish(struct fl_reader *r, struct fl_event *ev, unsigned long line)
 		unsigned k = f->key;
 
 		if (k == FL_KEY_UNSET)
-			k = f->key = r->keys ? key_of(r->keys, f->name.p,
-						      f->name.n) : FL_KEY_NONE;
+			k = f->key = name_key(r, i, f);
 		if (k == FL_KEY_NONE)
 			continue;
 		if (r->slot_gen[k] != r->gen) {

@@ -18,6 +18,17 @@
 
 #define FL_KEY_UNSET UINT_MAX /* a field whose key finish() looks up */
 
+/* The key of the field at one position of the last event: a file's next
+ * event mostly has the same names in the same order, and comparing a
+ * name with the one before costs less than hashing and finding it. */
+#define FL_KPRED_FIELDS 128
+#define FL_KPRED_NAME 40
+struct fl_kpred {
+	uint32_t n;             /* name length; UINT32_MAX: none yet */
+	unsigned key;
+	char name[FL_KPRED_NAME];
+};
+
 struct fl_reader {
 	enum fl_format fmt;
 	int fd;                 /* -1 in memory mode */
@@ -42,6 +53,7 @@ struct fl_reader {
 	uint32_t *slot_gen, *slot_first, *slot_last;
 	unsigned nkeys;
 	uint32_t gen;
+	struct fl_kpred *kp;    /* the last event's names (fl_r_finish) */
 
 	/* syslog */
 	int sy_year, sy_month;  /* year in force and month of the last line */
