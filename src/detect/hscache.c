@@ -194,59 +194,59 @@ le32(const unsigned char *p)
 }
 
 int
-fl_hscache_load(const char *dir, const char *key, hs_database_t **db,
-		size_t n, struct fl_hscache_mem **mem)
+fl_hscache_parse(const unsigned char *p, size_t len, const char *key,
+		 hs_database_t **db, size_t n, struct fl_hscache_mem **mem)
 {
-	char path[4096], num[32], sum[65];
-	unsigned char *p;
+	char num[32], sum[65];
 	const unsigned char *s;
 	struct fl_hscache_mem *m = NULL;
-	size_t len = 0, at = 0, sn, i, body, need = 0, off = 0;
+	size_t at = 0, sn, i, body, need = 0, off = 0;
 
 	memset(db, 0, n * sizeof *db);
-	*mem = NULL;
-	if (dir == NULL || !private_dir(dir) ||
-	    file_name(path, sizeof path, dir, key) != 0 ||
-	    (p = map_private(path, &len)) == NULL)
-		return 0;
+	if (mem)
+		*mem = NULL;
 	snprintf(num, sizeof num, "%zu", n);
 	if (len < sizeof MAGIC - 1 || memcmp(p, MAGIC, sizeof MAGIC - 1) != 0)
-		goto miss;
+		return 0;
 	at = sizeof MAGIC - 1;
 	s = line(p, len, &at, &sn);
 	if (!line_is(s, sn, key))
-		goto miss;
+		return 0;
 	s = line(p, len, &at, &sn);
 	if (!line_is(s, sn, num))
-		goto miss;
+		return 0;
 	if ((s = line(p, len, &at, &sn)) == NULL || sn != 64)
-		goto miss;
+		return 0;
 	body = at;
 	if (fl_sha256_mem(p + body, len - body, sum) != FL_OK ||
 	    memcmp(sum, s, 64) != 0)
-		goto miss;
-	/* the sizes first, for one block of memory */
+		return 0;
+	/* the framing, and the sizes for one block of memory */
 	for (i = 0; i < n; i++) {
 		uint32_t dl;
 		size_t sz;
 
 		if (len - at < 4)
-			goto miss;
+			return 0;
 		dl = le32(p + at);
 		at += 4;
 		if (dl > len - at)
-			goto miss;
-		if (dl) {
+			return 0;
+		if (dl && mem) {
 			if (hs_serialized_database_size((const char *)p + at,
 							dl, &sz) != HS_SUCCESS ||
 			    sz > FILE_MAX)
-				goto miss;
+				return 0;
 			need += (sz + 63) & ~(size_t)63;
 		}
 		at += dl;
 	}
-	if (at != len || (m = mem_new(need ? need : 1)) == NULL)
-		goto miss;
+	if (at != len)
+		return 0;
+	if (mem == NULL)
+		return 1;
+	if ((m = mem_new(need ? need : 1)) == NULL)
+		return 0;
 	off = (((uintptr_t)m->base + HUGE - 1) & ~(uintptr_t)(HUGE - 1)) -
 	      (uintptr_t)m->base;
 	for (at = body, i = 0; i < n; i++) {
@@ -259,19 +259,36 @@ fl_hscache_load(const char *dir, const char *key, hs_database_t **db,
 		(void)hs_serialized_database_size((const char *)p + at, dl, &sz);
 		db[i] = (hs_database_t *)(void *)((char *)m->base + off);
 		if (hs_deserialize_database_at((const char *)p + at, dl,
-					       db[i]) != HS_SUCCESS)
-			goto miss;
+					       db[i]) != HS_SUCCESS) {
+			memset(db, 0, n * sizeof *db);
+			fl_hscache_mem_free(m);
+			return 0;
+		}
 		off += (sz + 63) & ~(size_t)63;
 		at += dl;
 	}
-	munmap(p, len);
 	*mem = m;
 	return 1;
-miss:
+}
+
+int
+fl_hscache_load(const char *dir, const char *key, hs_database_t **db,
+		size_t n, struct fl_hscache_mem **mem)
+{
+	char path[4096];
+	unsigned char *p;
+	size_t len = 0;
+	int hit;
+
 	memset(db, 0, n * sizeof *db);
-	fl_hscache_mem_free(m);
+	*mem = NULL;
+	if (dir == NULL || !private_dir(dir) ||
+	    file_name(path, sizeof path, dir, key) != 0 ||
+	    (p = map_private(path, &len)) == NULL)
+		return 0;
+	hit = fl_hscache_parse(p, len, key, db, n, mem);
 	munmap(p, len);
-	return 0;
+	return hit;
 }
 
 /* Keep the KEEP - 1 youngest files of the cache, so one more fits. */

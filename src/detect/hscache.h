@@ -38,6 +38,15 @@ struct fl_hscache_mem;
 int fl_hscache_load(const char *dir, const char *key, hs_database_t **db,
 		    size_t n, struct fl_hscache_mem **mem);
 void fl_hscache_mem_free(struct fl_hscache_mem *mem);
+
+/*
+ * The same from the bytes of a file, p[0..len).  With mem NULL only the
+ * header, the checksum and the framing are checked (1: they hold), and
+ * nothing reaches Vectorscan, whose deserializer trusts its input: the
+ * fuzz harness's way in.
+ */
+int fl_hscache_parse(const unsigned char *p, size_t len, const char *key,
+		     hs_database_t **db, size_t n, struct fl_hscache_mem **mem);
 /* Keep db[0..n) under key; quietly does nothing when it cannot. */
 void fl_hscache_store(const char *dir, const char *key,
 		      hs_database_t *const *db, size_t n);
