@@ -8,12 +8,12 @@
  * Bad rules and bad records are reported on stderr (FILE:LINE:COL: why)
  * and the run goes on with the rest; the exit code says that happened.
  */
-#include <signal.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdio.h>
-#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -668,9 +668,9 @@ summary(const struct fl_detect_stats *st, const struct fl_match_stats *ms,
 /*
  * The rule set and the matcher are built in the main thread's heap, a
  * page fault per 4 KiB touched: dear on a virtual machine, and a third
- * of loading SigmaHQ's Windows rules.  Let the heap grow 16 MiB at a time
+ * of loading SigmaHQ's Windows rules.  Let the heap grow 64 MiB at a time
  * and take transparent huge pages (a fault per 2 MiB), as glibc's own
- * glibc.malloc.hugetlb=1 tunable would.
+ * glibc.malloc.hugetlb=1 tunable would (which cannot be set from inside).
  */
 static void
 heap_huge(void)

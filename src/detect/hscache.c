@@ -129,13 +129,13 @@ struct fl_hscache_mem {
 	size_t len;
 };
 
-#define HUGE ((size_t)2 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
 
 static struct fl_hscache_mem *
 mem_new(size_t need)
 {
 	struct fl_hscache_mem *m = malloc(sizeof *m);
-	size_t len = need + HUGE;
+	size_t len = need + HUGE_PAGE;
 	char *p;
 
 	if (m == NULL)
@@ -149,10 +149,10 @@ mem_new(size_t need)
 	m->base = p;
 	m->len = len;
 #ifdef MADV_HUGEPAGE
-	if (need >= HUGE)
-		(void)madvise((void *)(((uintptr_t)p + HUGE - 1) &
-				       ~(uintptr_t)(HUGE - 1)),
-			      need & ~(HUGE - 1), MADV_HUGEPAGE);
+	if (need >= HUGE_PAGE)
+		(void)madvise((void *)(((uintptr_t)p + HUGE_PAGE - 1) &
+				       ~(uintptr_t)(HUGE_PAGE - 1)),
+			      need & ~(HUGE_PAGE - 1), MADV_HUGEPAGE);
 #endif
 	return m;
 }
@@ -247,7 +247,7 @@ fl_hscache_parse(const unsigned char *p, size_t len, const char *key,
 		return 1;
 	if ((m = mem_new(need ? need : 1)) == NULL)
 		return 0;
-	off = (((uintptr_t)m->base + HUGE - 1) & ~(uintptr_t)(HUGE - 1)) -
+	off = (((uintptr_t)m->base + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1)) -
 	      (uintptr_t)m->base;
 	for (at = body, i = 0; i < n; i++) {
 		uint32_t dl = le32(p + at);
