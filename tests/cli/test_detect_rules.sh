@@ -47,6 +47,24 @@ import json
 d=json.load(open("out.txt"))
 print(*[r["kind"] for r in d], min(r["usable"] for r in d))')"
 
+# walking a directory: sorted, depth first; .yml and .yaml only; links
+# followed to files and directories; a directory named like a rule file
+# is walked, not read
+w=$PWD/walk
+mkdir -p "$w/b-dir.yml" "$w/a" "$PWD/elsewhere"
+one() { sed "s/^title: .*/title: $1/" "$fx/chain.yml" | sed -n '1,/^---$/p' | sed '$d'; }
+one A1 > "$w/a/r1.yml"
+one B1 > "$w/b-dir.yml/r2.yaml"
+one C1 > "$PWD/elsewhere/r3.yml"
+echo "not a rule" > "$w/a/readme.txt"
+ln -s "$PWD/elsewhere" "$w/c-link"
+ln -s "$w/a/r1.yml" "$w/d-link.yml"
+check_exit "a tree with links walks" 0 fl detect rules list --json "$w"
+check "the tree's rules, in walk order" "A1 B1 C1 A1" \
+	"$(python3 -c '
+import json
+print(*[r["title"] for r in json.load(open("out.txt"))])')"
+
 if ! have_corpus; then
 	skip "sigma corpus" "skipped: no corpus"
 	done_testing
