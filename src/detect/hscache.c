@@ -363,8 +363,12 @@ fl_hscache_store(const char *dir, const char *key, hs_database_t *const *db,
 
 	if (dir == NULL || make_dir(dir) != 0 ||
 	    file_name(path, sizeof path, dir, key) != 0 ||
-	    snprintf(tmp, sizeof tmp, "%s/.new-XXXXXX", dir) >= (int)sizeof tmp)
+	    (w = snprintf(tmp, sizeof tmp, "%s/.new-", dir)) < 0 ||
+	    (size_t)w + 7 > sizeof tmp)
 		return;
+	/* mkstemp's template: six of 'X' it replaces */
+	memset(tmp + w, 'X', 6);
+	tmp[w + 6] = '\0';
 	fl_buf_init(&body, FILE_MAX);
 	for (i = 0; i < n && ok; i++) {
 		char *ser = NULL;

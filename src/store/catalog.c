@@ -180,7 +180,7 @@ base_name(const char *path)
 
 /*
  * kmap: key -> row id for the rows seen in one import (open addressing,
- * FNV-1a).  flags carry the CSF bookkeeping; line the first occurrence.
+ * fl_hash64).  flags carry the CSF bookkeeping; line the first occurrence.
  */
 struct kv {
 	char *key;
@@ -202,15 +202,9 @@ enum {
 };
 
 static uint64_t
-fnv1a(const char *s)
+key_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return fl_hash64(s, strlen(s));
 }
 
 static struct kv *
@@ -220,7 +214,7 @@ kmap_get(const struct kmap *m, const char *key)
 
 	if (m->cap == 0 || key == NULL)
 		return NULL;
-	for (i = fnv1a(key) & (m->cap - 1); m->v[i].key; i = (i + 1) & (m->cap - 1))
+	for (i = key_hash(key) & (m->cap - 1); m->v[i].key; i = (i + 1) & (m->cap - 1))
 		if (strcmp(m->v[i].key, key) == 0)
 			return &m->v[i];
 	return NULL;
@@ -242,7 +236,7 @@ kmap_put(struct kmap *m, const char *key, long long id, struct kv **out)
 		for (k = 0; k < m->cap; k++) {
 			if (m->v[k].key == NULL)
 				continue;
-			for (i = fnv1a(m->v[k].key) & (ncap - 1); nv[i].key;
+			for (i = key_hash(m->v[k].key) & (ncap - 1); nv[i].key;
 			     i = (i + 1) & (ncap - 1))
 				;
 			nv[i] = m->v[k];
@@ -251,7 +245,7 @@ kmap_put(struct kmap *m, const char *key, long long id, struct kv **out)
 		m->v = nv;
 		m->cap = ncap;
 	}
-	for (i = fnv1a(key) & (m->cap - 1); m->v[i].key; i = (i + 1) & (m->cap - 1))
+	for (i = key_hash(key) & (m->cap - 1); m->v[i].key; i = (i + 1) & (m->cap - 1))
 		;
 	if ((m->v[i].key = fl_strdup(key)) == NULL)
 		return FL_E_NOMEM;

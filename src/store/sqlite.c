@@ -126,17 +126,11 @@ bind_va(struct fl_store *st, sqlite3_stmt *s, const char *types, va_list ap)
 
 /* ---- statement cache ---------------------------------------------------- */
 
-/* FNV-1a: cheap, and only a filter before strcmp. */
+/* Only a filter before strcmp. */
 static unsigned long long
 sql_hash(const char *sql)
 {
-	unsigned long long h = 14695981039346656037ULL;
-
-	for (; *sql; sql++) {
-		h ^= (unsigned char)*sql;
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return fl_hash64(sql, strlen(sql));
 }
 
 static void
